@@ -1,0 +1,128 @@
+"""The one filter object every query takes, and its parsing from the CLI and from addresses.
+
+Country, region and level each take several values (repeat or separate with commas).
+Regions are level-1 codes; a level-2 code is rolled up to its county by `resolve`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from .contract import LEVELS_OF_GOVERNMENT
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be understood; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    levels: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+
+    def with_(self, **changes) -> "Filter":
+        return replace(self, **changes)
+
+    @property
+    def has_years(self) -> bool:
+        return self.year_from is not None or self.year_to is not None
+
+    def reference_date(self, today: dt.date | None = None) -> dt.date:
+        """The as-of date for officers: explicit, else 31 Dec of the range's last year, else today."""
+        if self.as_of:
+            return self.as_of
+        if self.year_to is not None:
+            return dt.date(self.year_to, 12, 31)
+        return today or dt.date.today()
+
+    def describe(self) -> dict:
+        """The filter as plain values, for JSON output and provenance lines."""
+        return {
+            "country": list(self.countries), "region": list(self.regions),
+            "year_from": self.year_from, "year_to": self.year_to,
+            "level": list(self.levels), "as_of": self.as_of.isoformat() if self.as_of else None,
+        }
+
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_REGION = re.compile(r"^[A-Z]{2}-[A-Za-z0-9-]{1,29}$")
+_YEARS = re.compile(r"^\s*(\d{4})?\s*(?:-|–|\.\.)\s*(\d{4})?\s*$|^\s*(\d{4})\s*$")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def split_values(values: Iterable[str] | str | None) -> tuple[str, ...]:
+    """'RO,BG' or ['RO', 'BG'] or ['RO,BG', 'KZ'] -> ('RO', 'BG', 'KZ'), order kept, no repeats."""
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for v in values:
+        for part in str(v).split(","):
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+    return tuple(out)
+
+
+def _year(value, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise FilterError(f"{name} must be a year such as 2023, not {value!r}") from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise FilterError(f"{name} must be between {MIN_YEAR} and {MAX_YEAR}, not {year}")
+    return year
+
+
+def parse_years(text: str | None) -> tuple[int | None, int | None]:
+    """'2019-2023' -> (2019, 2023); '2021' -> (2021, 2021); '2019-' -> (2019, None)."""
+    if not text:
+        return None, None
+    m = _YEARS.match(text)
+    if not m:
+        raise FilterError(f"years must look like 2019-2023 or 2021, not {text!r}")
+    if m.group(3):
+        y = _year(m.group(3), "year")
+        return y, y
+    return _year(m.group(1), "first year"), _year(m.group(2), "last year")
+
+
+def make_filter(country=None, region=None, year_from=None, year_to=None, level=None,
+                as_of=None, years: str | None = None) -> Filter:
+    """Build a Filter from user text (CLI options or URL parameters); raises FilterError."""
+    countries = tuple(c.upper() for c in split_values(country))
+    for c in countries:
+        if not _COUNTRY.match(c):
+            raise FilterError(f"country must be a two-letter ISO code such as RO, not {c!r}")
+    regions = split_values(region)
+    for r in regions:
+        if not _REGION.match(r):
+            raise FilterError(f"region must be a region code such as RO-CJ, not {r!r}")
+    levels = split_values(level)
+    for lv in levels:
+        if lv not in LEVELS_OF_GOVERNMENT:
+            raise FilterError(f"level must be one of {', '.join(LEVELS_OF_GOVERNMENT)}, not {lv!r}")
+    y_from, y_to = parse_years(years) if years else (None, None)
+    y_from = _year(year_from, "year_from") if year_from not in (None, "") else y_from
+    y_to = _year(year_to, "year_to") if year_to not in (None, "") else y_to
+    if y_from is not None and y_to is not None and y_from > y_to:
+        raise FilterError(f"the year range {y_from}-{y_to} ends before it starts")
+    date = None
+    if as_of not in (None, ""):
+        if isinstance(as_of, dt.date):
+            date = as_of
+        else:
+            try:
+                date = dt.date.fromisoformat(str(as_of).strip())
+            except ValueError:
+                raise FilterError(f"as-of must be a date such as 2023-12-31, not {as_of!r}") from None
+    return Filter(countries, regions, y_from, y_to, levels, date)

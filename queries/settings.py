@@ -1,0 +1,50 @@
+"""civmon's settings: one table of (name, default, help), read from the environment.
+
+Precedence: an explicit argument > the environment variable > the default below.
+The README documents every setting; tests/test_docs.py fails when one is missing.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE_URL", "", "SQLAlchemy URL of the database; empty means the SQLite file data/civmon.db. "
+            "PostgreSQL: postgresql+psycopg://user@host/dbname"),
+    Setting("REDIS_URL", "", "Redis URL for the shared cache in production (used by the dashboard)"),
+    Setting("CIVMON_IMPORT_CHUNK_ROWS", "50000", "Rows read and validated at a time when importing a file"),
+    Setting("CIVMON_MAX_REPORTED_PROBLEMS", "10000", "Problems listed one by one for a rejected file; the rest are counted"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str, override: str | None = None) -> str:
+    """The value of a setting: override, else environment, else default."""
+    if override not in (None, ""):
+        return override
+    return os.environ.get(name) or _BY_NAME[name].default
+
+
+def get_int(name: str) -> int:
+    return int(get(name))
+
+
+def default_sqlite_url() -> str:
+    return f"sqlite:///{DATA_DIR / 'civmon.db'}"
+
+
+def database_url(override: str | None = None) -> str:
+    return get("DATABASE_URL", override) or default_sqlite_url()
