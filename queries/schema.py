@@ -172,6 +172,8 @@ s_grants = sa.Table(
     sa.Column("procedure", sa.String(16), nullable=False),
     sa.Column("grants", sa.Integer, nullable=False),
     sa.Column("amount_cents", sa.BigInteger, nullable=False),
+    sa.Column("amount_eur", sa.Float, nullable=False),  # sum over grants that have a rate
+    sa.Column("unconverted", sa.Integer, nullable=False),  # grants without an EUR rate
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )
@@ -187,8 +189,15 @@ s_grant_recipients = sa.Table(
     sa.Column("recipient_name", TEXT, nullable=False),
     sa.Column("grants", sa.Integer, nullable=False),
     sa.Column("amount_cents", sa.BigInteger, nullable=False),
-    sa.Index(None, "country", "year"),
-    sa.Index(None, "region1_code", "year"),
+    sa.Column("amount_eur", sa.Float, nullable=False),  # sum over grants that have a rate
+    sa.Column("unconverted", sa.Integer, nullable=False),  # grants without an EUR rate
+    # covering indexes: rankings and distinct counts read these in key order, no table access
+    sa.Index("ix_s_grant_recipients_rank", "country", "recipient_key", "year", "funder_level",
+             "region1_code", "grants", "amount_cents", "amount_eur", "unconverted"),
+    sa.Index("ix_s_grant_recipients_region", "country", "region1_code", "recipient_key", "year",
+             "funder_level"),
+    sa.Index("ix_s_grant_recipients_r1", "region1_code", "recipient_key", "year", "funder_level",
+             "grants", "amount_cents", "amount_eur", "unconverted"),
 )
 
 s_grant_funders = sa.Table(
@@ -201,7 +210,10 @@ s_grant_funders = sa.Table(
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("grants", sa.Integer, nullable=False),
     sa.Column("amount_cents", sa.BigInteger, nullable=False),
-    sa.Index(None, "country", "year"),
+    sa.Column("amount_eur", sa.Float, nullable=False),  # sum over grants that have a rate
+    sa.Column("unconverted", sa.Integer, nullable=False),  # grants without an EUR rate
+    sa.Index("ix_s_grant_funders_rank", "country", "funder_authority_id", "year", "funder_level",
+             "region1_code", "grants", "amount_cents", "amount_eur", "unconverted"),
     sa.Index(None, "region1_code", "year"),
 )
 

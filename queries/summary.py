@@ -22,6 +22,7 @@ FAMILIES_BY_KIND: dict[str, tuple[str, ...]] = {
     "grants": ("grants",),
     "consultations": ("consultations",),
     "trainings": ("trainings",),
+    "exchange_rates": ("grants",),
     "regions": ("grants", "consultations", "trainings"),
     "authorities": ("grants", "consultations", "trainings"),
     "consultation_rules": ("consultations",),
@@ -39,7 +40,8 @@ def _regions_under(region1_codes: Iterable[str]) -> sa.Select:
 
 
 def _grants_select(funder_dim: bool, recipient_dim: bool, region_where) -> sa.Select:
-    g, a = t.grants, t.authorities
+    g, a, x = t.grants, t.authorities, t.exchange_rates
+    rate = sa.case((g.c.currency == "EUR", 1.0), else_=x.c.units_per_eur)
     cols = [_r.c.country.label("country"), REGION1.label("region1_code"), g.c.year,
             a.c.level.label("funder_level"), g.c.currency]
     if recipient_dim:
@@ -55,9 +57,12 @@ def _grants_select(funder_dim: bool, recipient_dim: bool, region_where) -> sa.Se
         extra = []
     return (
         sa.select(*cols, *extra, sa.func.count().label("grants"),
-                  sa.func.sum(g.c.amount_cents).label("amount_cents"))
+                  sa.func.sum(g.c.amount_cents).label("amount_cents"),
+                  sa.func.coalesce(sa.func.sum(g.c.amount_cents / 100.0 / rate), 0.0).label("amount_eur"),
+                  sa.func.sum(sa.case((rate.is_(None), 1), else_=0)).label("unconverted"))
         .select_from(g.join(_r, _r.c.code == g.c.region_code)
-                     .join(a, a.c.authority_id == g.c.funder_authority_id))
+                     .join(a, a.c.authority_id == g.c.funder_authority_id)
+                     .outerjoin(x, sa.and_(x.c.currency == g.c.currency, x.c.year == g.c.year)))
         .where(region_where(g.c.region_code))
         .group_by(*cols)
     )
@@ -72,47 +77,50 @@ def _consultation_base(region_where):
     return c, a, rules, region1, frm, region_where(a.c.region_code)
 
 
+def _consultation_sums(c) -> list:
+    return [sa.func.count().label("consultations"),
+            sa.func.sum(c.c.comments_received).label("comments_received"),
+            sa.func.sum(c.c.comments_accepted).label("comments_accepted"),
+            sa.func.sum(c.c.participants).label("participants"),
+            sa.func.sum(sa.case((c.c.public_debate_held, 1), else_=0)).label("debates")]
+
+
 def _consultations_select(region_where) -> sa.Select:
     c, a, _rules, region1, frm, where = _consultation_base(region_where)
     period = days_between(c.c.published_on, c.c.comments_deadline)
-    keys = [a.c.country, region1.label("region1_code"), a.c.level, year_of(c.c.published_on).label("year"),
-            period.label("period_days")]
-    return (sa.select(*keys, sa.func.count().label("consultations"),
-                      sa.func.sum(c.c.comments_received), sa.func.sum(c.c.comments_accepted),
-                      sa.func.sum(c.c.participants),
-                      sa.func.sum(sa.case((c.c.public_debate_held, 1), else_=0)),
-                      sa.func.coalesce(sa.func.sum(c.c.debate_participants), 0))
+    keys = [a.c.country, region1.label("region1_code"), a.c.level,
+            year_of(c.c.published_on).label("year"), period.label("period_days")]
+    return (sa.select(*keys, *_consultation_sums(c),
+                      sa.func.coalesce(sa.func.sum(c.c.debate_participants), 0).label("debate_participants"))
             .select_from(frm).where(where).group_by(*keys))
 
 
 def _consultation_authorities_select(region_where) -> sa.Select:
     c, a, rules, region1, frm, where = _consultation_base(region_where)
     period = days_between(c.c.published_on, c.c.comments_deadline)
-    keys = [a.c.country, region1.label("region1_code"), a.c.level, year_of(c.c.published_on).label("year"),
-            c.c.authority_id]
+    keys = [a.c.country, region1.label("region1_code"), a.c.level,
+            year_of(c.c.published_on).label("year"), c.c.authority_id]
     on_time = sa.case((period >= rules.c.min_comment_days, 1), else_=0)
-    return (sa.select(*keys, sa.func.count(), sa.func.sum(c.c.comments_received),
-                      sa.func.sum(c.c.comments_accepted), sa.func.sum(c.c.participants),
-                      sa.func.sum(sa.case((c.c.public_debate_held, 1), else_=0)),
-                      sa.func.sum(on_time))
+    return (sa.select(*keys, *_consultation_sums(c), sa.func.sum(on_time).label("on_time"))
             .select_from(frm).where(where).group_by(*keys))
 
 
 def _trainings_select(region_where, municipalities: bool) -> sa.Select:
     tr, a = t.trainings, t.authorities
-    keys = [_r.c.country, REGION1.label("region1_code"), a.c.level.label("organiser_level"),
+    keys = [_r.c.country.label("country"), REGION1.label("region1_code"), a.c.level.label("organiser_level"),
             year_of(tr.c.held_on).label("year")]
     frm = (tr.join(_r, _r.c.code == tr.c.region_code)
            .outerjoin(a, a.c.authority_id == tr.c.organiser_authority_id))
     where = region_where(tr.c.region_code)
     if municipalities:
         keys.append(tr.c.region_code.label("region2_code"))
-        return (sa.select(*keys, sa.func.count()).select_from(frm)
+        return (sa.select(*keys, sa.func.count().label("trainings")).select_from(frm)
                 .where(where, _r.c.level == 2).group_by(*keys))
     keys.append(tr.c.topic)
-    return (sa.select(*keys, sa.func.count(), sa.func.sum(tr.c.participants_public),
-                      sa.func.sum(tr.c.participants_cso),
-                      sa.func.coalesce(sa.func.sum(tr.c.participants_other), 0))
+    return (sa.select(*keys, sa.func.count().label("trainings"),
+                      sa.func.sum(tr.c.participants_public).label("participants_public"),
+                      sa.func.sum(tr.c.participants_cso).label("participants_cso"),
+                      sa.func.coalesce(sa.func.sum(tr.c.participants_other), 0).label("participants_other"))
             .select_from(frm).where(where).group_by(*keys))
 
 
@@ -157,8 +165,9 @@ def refresh(conn: sa.Connection, families: Iterable[str],
                 if None in codes:
                     conds.append(table.c.region1_code.is_(None))
                 conn.execute(table.delete().where(sa.or_(*conds)))
-            names = [c.name for c in table.columns]
-            conn.execute(table.insert().from_select(names, source))
+            conn.execute(table.insert().from_select(list(source.selected_columns.keys()), source))
+            quoted = conn.dialect.identifier_preparer.quote(table.name)
+            conn.execute(sa.text(f"ANALYZE {quoted}"))  # fresh statistics for the planner
 
 
 def regions_of(conn: sa.Connection, kind: str, table: sa.Table) -> set[str | None]:

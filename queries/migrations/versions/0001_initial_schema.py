@@ -112,10 +112,12 @@ def upgrade() -> None:
     sa.Column('funder_authority_id', sa.String(length=64), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('grants', sa.Integer(), nullable=False),
-    sa.Column('amount_cents', sa.BigInteger(), nullable=False)
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur', sa.Float(), nullable=False),
+    sa.Column('unconverted', sa.Integer(), nullable=False)
     )
     with op.batch_alter_table('s_grant_funders', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_s_grant_funders_country_year'), ['country', 'year'], unique=False)
+        batch_op.create_index('ix_s_grant_funders_rank', ['country', 'funder_authority_id', 'year', 'funder_level', 'region1_code', 'grants', 'amount_cents', 'amount_eur', 'unconverted'], unique=False)
         batch_op.create_index(batch_op.f('ix_s_grant_funders_region1_code_year'), ['region1_code', 'year'], unique=False)
 
     op.create_table('s_grant_recipients',
@@ -127,11 +129,14 @@ def upgrade() -> None:
     sa.Column('recipient_key', sa.String(length=500), nullable=False),
     sa.Column('recipient_name', sa.String(length=500), nullable=False),
     sa.Column('grants', sa.Integer(), nullable=False),
-    sa.Column('amount_cents', sa.BigInteger(), nullable=False)
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur', sa.Float(), nullable=False),
+    sa.Column('unconverted', sa.Integer(), nullable=False)
     )
     with op.batch_alter_table('s_grant_recipients', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_s_grant_recipients_country_year'), ['country', 'year'], unique=False)
-        batch_op.create_index(batch_op.f('ix_s_grant_recipients_region1_code_year'), ['region1_code', 'year'], unique=False)
+        batch_op.create_index('ix_s_grant_recipients_r1', ['region1_code', 'recipient_key', 'year', 'funder_level', 'grants', 'amount_cents', 'amount_eur', 'unconverted'], unique=False)
+        batch_op.create_index('ix_s_grant_recipients_rank', ['country', 'recipient_key', 'year', 'funder_level', 'region1_code', 'grants', 'amount_cents', 'amount_eur', 'unconverted'], unique=False)
+        batch_op.create_index('ix_s_grant_recipients_region', ['country', 'region1_code', 'recipient_key', 'year', 'funder_level'], unique=False)
 
     op.create_table('s_grants',
     sa.Column('country', sa.String(length=2), nullable=False),
@@ -142,7 +147,9 @@ def upgrade() -> None:
     sa.Column('domain', sa.String(length=16), nullable=False),
     sa.Column('procedure', sa.String(length=16), nullable=False),
     sa.Column('grants', sa.Integer(), nullable=False),
-    sa.Column('amount_cents', sa.BigInteger(), nullable=False)
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur', sa.Float(), nullable=False),
+    sa.Column('unconverted', sa.Integer(), nullable=False)
     )
     with op.batch_alter_table('s_grants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_s_grants_country_year'), ['country', 'year'], unique=False)
@@ -300,13 +307,14 @@ def downgrade() -> None:
 
     op.drop_table('s_grants')
     with op.batch_alter_table('s_grant_recipients', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_s_grant_recipients_region1_code_year'))
-        batch_op.drop_index(batch_op.f('ix_s_grant_recipients_country_year'))
+        batch_op.drop_index('ix_s_grant_recipients_region')
+        batch_op.drop_index('ix_s_grant_recipients_rank')
+        batch_op.drop_index('ix_s_grant_recipients_r1')
 
     op.drop_table('s_grant_recipients')
     with op.batch_alter_table('s_grant_funders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_s_grant_funders_region1_code_year'))
-        batch_op.drop_index(batch_op.f('ix_s_grant_funders_country_year'))
+        batch_op.drop_index('ix_s_grant_funders_rank')
 
     op.drop_table('s_grant_funders')
     with op.batch_alter_table('s_consultations', schema=None) as batch_op:

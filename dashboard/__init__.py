@@ -1,0 +1,1 @@
+"""civmon's Dash app (see dashboard.app)."""

@@ -1,0 +1,181 @@
+"""The `civmon` command: init, demo, import, report, export, serve.
+
+Exit codes: 0 done, 1 the input was rejected (nothing changed), 2 the command was misused.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import db, formats, migrate, registry, settings
+from .contract import KINDS, LOAD_ORDER
+from .filters import FilterError, make_filter
+
+REFERENCE_DIR = settings.DATA_DIR / "reference"
+
+
+def _engine(args):
+    return db.get_engine(getattr(args, "database_url", None))
+
+
+def cmd_init(args) -> int:
+    from . import importer
+    engine = _engine(args)
+    before, after = migrate.upgrade(engine)
+    state = "created" if before is None else ("already at" if before == after else f"upgraded from {before} to")
+    print(f"Database {db.describe(engine)}: schema {state} revision {after}.")
+    for kind in LOAD_ORDER:
+        path = REFERENCE_DIR / f"{kind}.csv"
+        if not KINDS[kind].is_reference or not path.exists():
+            continue
+        result = importer.import_file(engine, kind, path, source="init", only_new=True)
+        if not result.ok:
+            _print_problems(result)
+            return 1
+        print(f"  reference {kind}: {result.added} added, {result.rows - result.added} already present")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from . import demo
+    engine = _engine(args)
+    migrate.upgrade(engine)
+    if args.if_empty and demo.has_data(engine):
+        print("The database already holds data; demo data not loaded.")
+        return 0
+    try:
+        counts = demo.build(engine, scale=args.scale, seed=args.seed,
+                            progress=lambda msg: print(f"  {msg}", file=sys.stderr))
+    except ValueError as exc:
+        print(f"civmon demo: {exc}", file=sys.stderr)
+        return 1
+    print(f"Demo data ({args.scale}, seed {args.seed}) loaded: "
+          + ", ".join(f"{n:,} {kind}" for kind, n in counts.items()))
+    return 0
+
+
+def _print_problems(result) -> None:
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    more = result.problem_count - len(result.problems)
+    if more > 0:
+        print(f"… and {more:,} more problems.", file=sys.stderr)
+    print(f"Rejected {result.file_name}: {result.problem_count:,} problem"
+          f"{'s' if result.problem_count != 1 else ''}; the database is unchanged.", file=sys.stderr)
+
+
+def cmd_import(args) -> int:
+    from . import importer
+    result = importer.import_file(_engine(args), args.kind, Path(args.file), dry_run=args.dry_run)
+    if not result.ok:
+        _print_problems(result)
+        return 1
+    verb = "would load" if args.dry_run else "loaded"
+    print(f"{result.file_name}: {verb} {result.rows:,} {args.kind} rows "
+          f"({result.added:,} added, {result.replaced:,} replaced).")
+    return 0
+
+
+def cmd_report(args) -> int:
+    try:
+        query = registry.get(args.indicator)
+    except KeyError as exc:
+        print(f"civmon report: {exc.args[0]}", file=sys.stderr)
+        return 2
+    try:
+        f = make_filter(country=args.country, region=args.region, level=args.level, as_of=args.as_of,
+                        years=args.years, year_from=args.year_from, year_to=args.year_to)
+        df = query.run(f, engine=_engine(args))
+    except FilterError as exc:
+        print(f"civmon report: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "csv":
+        sys.stdout.write(formats.to_csv(df))
+    elif args.format == "json":
+        sys.stdout.write(formats.to_json(formats.payload(query, f, df)) + "\n")
+    else:
+        print(f"{query.title}\n{query.definition}\n")
+        sys.stdout.write(formats.to_table(df) if len(df) else "(no rows for these filters)\n")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from . import export
+    written = export.export_all(_engine(args), Path(args.dir))
+    for kind, (path, n) in written.items():
+        print(f"{path}: {n:,} rows")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from dashboard.app import create_app
+    app = create_app()
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def _report_help() -> str:
+    lines = ["indicators:"]
+    for q in registry.all_queries():
+        if q.indicator:
+            lines.append(f"  {q.id:36} {q.title}")
+    lines.append("breakdowns for the pages:")
+    for q in registry.all_queries():
+        if not q.indicator:
+            lines.append(f"  {q.id:36} {q.title}")
+    return "\n".join(lines)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="civmon", description="civmon: monitoring of cooperation between public "
+                                "authorities and civil society organisations.")
+    p.add_argument("--database-url", help="overrides DATABASE_URL (default: SQLite file data/civmon.db)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="create or upgrade the schema and load the shipped reference data").set_defaults(
+        func=cmd_init)
+
+    d = sub.add_parser("demo", help="load the deterministic demo dataset")
+    d.add_argument("--scale", choices=("demo", "national"), default="demo")
+    d.add_argument("--seed", type=int, default=20261122)
+    d.add_argument("--if-empty", action="store_true", help="do nothing when the database already holds data")
+    d.set_defaults(func=cmd_demo)
+
+    i = sub.add_parser("import", help="validate and load one CSV or XLSX file")
+    i.add_argument("kind", choices=list(KINDS), metavar="KIND", help=", ".join(KINDS))
+    i.add_argument("file", metavar="FILE")
+    i.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    i.set_defaults(func=cmd_import)
+
+    r = sub.add_parser("report", help="print an indicator table", epilog=_report_help(),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("indicator", metavar="INDICATOR")
+    r.add_argument("--country", action="append", help="ISO alpha-2 code; repeat or separate with commas")
+    r.add_argument("--region", action="append", help="region code (level 2 rolls up to its county)")
+    r.add_argument("--years", help="inclusive range such as 2019-2023, or one year")
+    r.add_argument("--year-from", type=str)
+    r.add_argument("--year-to", type=str)
+    r.add_argument("--level", action="append", help="level of government; repeat or separate with commas")
+    r.add_argument("--as-of", help="reference date for officers (default 31 Dec of the last year)")
+    r.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    r.set_defaults(func=cmd_report)
+
+    e = sub.add_parser("export", help="write every table in the import format (KIND.csv)")
+    e.add_argument("dir", metavar="DIR")
+    e.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("serve", help="development server (production: gunicorn, see Procfile)")
+    s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--host", default="127.0.0.1")
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

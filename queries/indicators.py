@@ -1,0 +1,757 @@
+"""The indicator tables of the specification and the breakdowns the pages show.
+
+Every function takes one `Filter` and returns a DataFrame whose columns are exactly the
+registered ones. SQL does the sums (over the summary tables where facts are large); the ratios,
+rounding and complete rows (every region in scope, every year of the range) are done here, once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+import sqlalchemy as sa
+
+from . import schema as t
+from .contract import DOMAINS, LEVELS_OF_GOVERNMENT, PROCEDURES
+from .db import get_engine
+from .filters import Filter, FilterError
+from .registry import query
+
+TOP_N = 10
+TOP_FUNDERS = 15
+TOP_AUTHORITIES = 20
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+def rounded(value, digits: int):
+    """Round half up (as people do by hand), identically on every engine; None stays None."""
+    if value is None:
+        return None
+    q = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def ratio(numerator, denominator, digits: int = 2, scale: float = 1.0):
+    """numerator / denominator × scale, rounded; None when the denominator is zero or unknown."""
+    if numerator is None or not denominator:
+        return None
+    return rounded(scale * float(numerator) / float(denominator), digits)
+
+
+def pct(numerator, denominator):
+    """A percentage with one decimal; None when the denominator is zero."""
+    return ratio(numerator, denominator, 1, 100.0)
+
+
+def _plain(value):
+    """PostgreSQL's numeric sums arrive as Decimal: whole ones become int, others float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
+    """The result table; a numeric column with empty cells keeps Python values (None stays None)."""
+    rows = [{c: _plain(r[c]) for c in columns} for r in rows]
+    df = pd.DataFrame.from_records(rows, columns=list(columns))
+    for c in columns:
+        if df[c].dtype.kind in "if" and any(r[c] is None for r in rows):
+            df[c] = pd.Series([r[c] for r in rows], dtype=object)
+    return df
+
+
+# --- scope: a filter resolved against the database --------------------------------------------
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    country: str
+    population: int | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    filter: Filter
+    region1: tuple[str, ...]      # level-1 codes asked for (level-2 rolled up); empty: no region filter
+    regions: tuple[Region, ...]   # every level-1 region in scope, for complete per-region rows
+
+    @property
+    def region_codes(self) -> list[str]:
+        return [r.code for r in self.regions]
+
+    def where(self, table, *, level_col=None, country_col=None, region_col=None, year_col=None):
+        """Filter conditions on a table with country / region1_code / year / level columns."""
+        f = self.filter
+        country_col = country_col if country_col is not None else table.c.get("country")
+        region_col = region_col if region_col is not None else table.c.get("region1_code")
+        year_col = year_col if year_col is not None else table.c.get("year")
+        conds = []
+        if f.countries:
+            conds.append(country_col.in_(f.countries))
+        if self.region1:
+            conds.append(region_col.in_(self.region1))
+        if f.year_from is not None and year_col is not None:
+            conds.append(year_col >= f.year_from)
+        if f.year_to is not None and year_col is not None:
+            conds.append(year_col <= f.year_to)
+        if f.levels and level_col is not None:
+            conds.append(level_col.in_(f.levels))
+        return sa.and_(sa.true(), *conds)
+
+
+@contextmanager
+def _connect(engine):
+    with (engine or get_engine()).connect() as conn:
+        yield conn
+
+
+def resolve(conn: sa.Connection, f: Filter) -> Scope:
+    """Roll level-2 region codes up to their county and list the level-1 regions in scope."""
+    r = t.regions
+    region1: list[str] = []
+    if f.regions:
+        found = {row.code: row for row in conn.execute(
+            sa.select(r.c.code, r.c.level, r.c.parent_code).where(r.c.code.in_(f.regions)))}
+        unknown = [c for c in f.regions if c not in found]
+        if unknown:
+            raise FilterError(f"unknown region code: {', '.join(unknown)}")
+        for code in f.regions:
+            row = found[code]
+            one = row.code if row.level == 1 else row.parent_code
+            if one not in region1:
+                region1.append(one)
+    stmt = sa.select(r.c.code, r.c.name, r.c.country, r.c.population).where(r.c.level == 1)
+    if f.countries:
+        stmt = stmt.where(r.c.country.in_(f.countries))
+    if region1:
+        stmt = stmt.where(r.c.code.in_(region1))
+    regions = tuple(Region(*row) for row in conn.execute(stmt.order_by(r.c.country, r.c.code)))
+    return Scope(f, tuple(region1), regions)
+
+
+def _years(f: Filter, data_years: list[int]) -> list[int]:
+    """Every year of the range; without one, first to last year with data after the other filters."""
+    lo = f.year_from if f.year_from is not None else (min(data_years) if data_years else None)
+    hi = f.year_to if f.year_to is not None else (max(data_years) if data_years else None)
+    if lo is None or hi is None or lo > hi:
+        return []
+    return list(range(lo, hi + 1))
+
+
+# --- liaison officers --------------------------------------------------------------------------
+
+def _active_officers(on: dt.date):
+    """Per authority, the most senior rank among officers active on a date."""
+    o = t.liaison_officers
+    return (sa.select(o.c.authority_id, sa.func.min(o.c.position_rank).label("best_rank"))
+            .where(o.c.appointed_on <= on, sa.or_(o.c.ended_on.is_(None), o.c.ended_on > on))
+            .group_by(o.c.authority_id).subquery("active"))
+
+
+def _authorities_in_scope(scope: Scope, on: dt.date):
+    """(from clause, region1 expression, covered, compliant, where) for authorities in scope."""
+    a, rr = t.authorities, t.rank_requirements
+    r = t.regions.alias("ar")
+    region1 = sa.case((r.c.level == 1, r.c.code), else_=r.c.parent_code)
+    active = _active_officers(on)
+    frm = (a.outerjoin(r, r.c.code == a.c.region_code)
+           .outerjoin(active, active.c.authority_id == a.c.authority_id)
+           .outerjoin(rr, sa.and_(rr.c.country == a.c.country, rr.c.level == a.c.level)))
+    covered = sa.case((active.c.best_rank.is_not(None), 1), else_=0)
+    compliant = sa.case((sa.and_(active.c.best_rank.is_not(None),
+                                 sa.or_(rr.c.max_position_rank.is_(None),
+                                        active.c.best_rank <= rr.c.max_position_rank)), 1), else_=0)
+    where = scope.where(a, level_col=a.c.level, region_col=region1, year_col=None)
+    return frm, region1, covered, compliant, where, active
+
+
+def _coverage_counts(conn, scope: Scope, on: dt.date, by: str) -> dict:
+    """Authorities, covered and compliant per level, per region or (by="all") in total."""
+    a = t.authorities
+    frm, region1, covered, compliant, where, _ = _authorities_in_scope(scope, on)
+    key = {"level": a.c.level, "region": region1, "all": sa.literal("all")}[by]
+    stmt = (sa.select(key.label("key"), sa.func.count().label("authorities"),
+                      sa.func.sum(covered).label("covered"), sa.func.sum(compliant).label("compliant"))
+            .select_from(frm).where(where).group_by(key))
+    return {row.key: row for row in conn.execute(stmt)}
+
+
+def _coverage_row(authorities: int, covered: int, compliant: int) -> dict:
+    return {"authorities": authorities, "covered": covered, "coverage_pct": pct(covered, authorities),
+            "compliant": compliant, "compliance_pct": pct(compliant, authorities)}
+
+
+COVERAGE_COLUMNS = ("authorities", "covered", "coverage_pct", "compliant", "compliance_pct")
+
+
+@query("liaison-coverage", title="Liaison officer coverage and rank compliance",
+       definition="Per level of government: authorities with an officer for civil society active on "
+                  "the reference date, and those whose most senior active officer meets the minimum rank.",
+       area="liaison", indicator=True, columns=("level",) + COVERAGE_COLUMNS,
+       parameters=("country", "region", "year_from", "year_to", "level", "as_of"),
+       legal_basis="Kazakhstan: 2018 rules on officers for interaction with NGOs in every state body, with "
+                   "a minimum rank per level; Romania: Law 52/2003 requires designated staff in every authority.")
+def liaison_coverage(f: Filter, engine=None) -> pd.DataFrame:
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        counts = _coverage_counts(conn, scope, f.reference_date(), "level")
+    rows = [{"level": level, **_coverage_row(c.authorities, c.covered, c.compliant)}
+            for level in LEVELS_OF_GOVERNMENT if (c := counts.get(level)) and c.authorities]
+    return _frame(rows, ("level",) + COVERAGE_COLUMNS)
+
+
+@query("liaison-coverage-by-region", title="Liaison officer coverage by region",
+       definition="Per level-1 region: authorities with an active officer and with one of sufficient rank "
+                  "on the reference date (central authorities have no region and are not counted here).",
+       area="liaison", columns=("region_code", "region_name") + COVERAGE_COLUMNS,
+       parameters=("country", "region", "year_from", "year_to", "level", "as_of"))
+def liaison_coverage_by_region(f: Filter, engine=None) -> pd.DataFrame:
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        counts = _coverage_counts(conn, scope, f.reference_date(), "region")
+    rows = []
+    for region in scope.regions:
+        c = counts.get(region.code)
+        n = (c.authorities, c.covered, c.compliant) if c else (0, 0, 0)
+        rows.append({"region_code": region.code, "region_name": region.name, **_coverage_row(*n)})
+    return _frame(rows, ("region_code", "region_name") + COVERAGE_COLUMNS)
+
+
+@query("liaison-coverage-by-year", title="Liaison officer coverage over the years",
+       definition="For each year of the range, the share of authorities in scope with an officer active on "
+                  "31 December of that year, and with one of sufficient rank.",
+       area="liaison", columns=("year",) + COVERAGE_COLUMNS)
+def liaison_coverage_by_year(f: Filter, engine=None) -> pd.DataFrame:
+    o = t.liaison_officers
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        span = conn.execute(sa.select(sa.func.min(o.c.appointed_on), sa.func.max(o.c.appointed_on),
+                                      sa.func.max(o.c.ended_on))).one()
+        data_years = [d.year for d in span if d is not None]
+        rows = []
+        for year in _years(f, data_years):
+            c = _coverage_counts(conn, scope, dt.date(year, 12, 31), "all").get("all")
+            rows.append({"year": year, **_coverage_row(*((c.authorities, c.covered, c.compliant) if c else (0, 0, 0)))})
+    return _frame(rows, ("year",) + COVERAGE_COLUMNS)
+
+
+@query("liaison-authorities-without-officer", title="Authorities without an active liaison officer",
+       definition="Authorities in scope with no officer for civil society active on the reference date.",
+       area="liaison", columns=("authority_id", "authority_name", "country", "level", "region_code", "region_name"),
+       parameters=("country", "region", "year_from", "year_to", "level", "as_of"))
+def authorities_without_officer(f: Filter, engine=None) -> pd.DataFrame:
+    a = t.authorities
+    r1 = t.regions.alias("r1")
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        frm, region1, _cov, _comp, where, active = _authorities_in_scope(scope, f.reference_date())
+        level_order = sa.case({lv: i for i, lv in enumerate(LEVELS_OF_GOVERNMENT)}, value=a.c.level)
+        stmt = (sa.select(a.c.authority_id, a.c.name.label("authority_name"), a.c.country, a.c.level,
+                          region1.label("region_code"), r1.c.name.label("region_name"))
+                .select_from(frm.outerjoin(r1, r1.c.code == region1))
+                .where(where, active.c.best_rank.is_(None))
+                .order_by(a.c.country, level_order, region1, a.c.name))
+        rows = [dict(row._mapping) for row in conn.execute(stmt)]
+    return _frame(rows, ("authority_id", "authority_name", "country", "level", "region_code", "region_name"))
+
+
+# --- funding ----------------------------------------------------------------------------------
+
+def _rates(conn) -> dict[tuple[str, int], float]:
+    x = t.exchange_rates
+    return {(c, y): r for c, y, r in conn.execute(sa.select(x.c.currency, x.c.year, x.c.units_per_eur))}
+
+
+class Currencies:
+    """Which currency each country's amounts are in, by year (the currencies table)."""
+
+    def __init__(self, conn):
+        cur = t.currencies
+        self.periods = defaultdict(list)
+        for country, currency, start, end in conn.execute(
+                sa.select(cur.c.country, cur.c.currency, cur.c.from_year, cur.c.to_year)
+                .order_by(cur.c.country, cur.c.from_year)):
+            self.periods[country].append((start, end, currency))
+
+    def latest(self, country: str) -> str | None:
+        """The currency of the country's latest period: a mixed-currency row is stated in it."""
+        return self.periods[country][-1][2] if self.periods.get(country) else None
+
+    def in_year(self, country: str, year: int | None) -> str | None:
+        for start, end, currency in self.periods.get(country, ()):
+            if year is not None and start <= year and (end is None or year <= end):
+                return currency
+        return self.latest(country)
+
+
+def _rate(rates, currency: str, year: int):
+    return 1.0 if currency == "EUR" else rates.get((currency, year))
+
+
+def _in_currency(parts, target: str, rates):
+    """Sum (currency, year, amount) parts in `target`, through each year's EUR rates; None if a rate lacks."""
+    total = 0.0
+    for currency, year, amount in parts:
+        if currency == target:
+            total += amount
+            continue
+        src, dst = _rate(rates, currency, year), _rate(rates, target, year)
+        if src is None or dst is None:
+            return None
+        total += amount / src * dst
+    return total
+
+
+@dataclass(frozen=True)
+class MoneyPart:
+    currency: str
+    year: int
+    grants: int
+    cents: int
+    comp: int
+    eur: float
+    missing: int
+
+
+FUNDING_BY_COUNTY_COLUMNS = ("region_code", "region_name", "grants", "recipients", "amount", "currency",
+                             "amount_eur", "per_1000_inhabitants", "competitive_share_pct")
+
+
+@query("funding-by-county", title="Public funding of NGOs by county",
+       definition="Per level-1 region: grants awarded in the years, distinct recipients, amount in the "
+                  "country's currency and in euro, amount per 1,000 inhabitants and the share awarded "
+                  "through competitive calls.",
+       area="funding", indicator=True, columns=FUNDING_BY_COUNTY_COLUMNS,
+       legal_basis="Romania: Law 350/2005 on non-reimbursable funding for non-profit activities of general "
+                   "interest (competitive procedure); Serbia: annual report on budget funds allocated to CSOs.")
+def funding_by_county(f: Filter, engine=None) -> pd.DataFrame:
+    s, sr = t.s_grants, t.s_grant_recipients
+    competitive = sa.case((s.c.procedure == "competitive", s.c.amount_cents), else_=0)
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        stmt = (sa.select(s.c.region1_code, s.c.currency, s.c.year, sa.func.sum(s.c.grants).label("grants"),
+                          sa.func.sum(s.c.amount_cents).label("cents"), sa.func.sum(competitive).label("comp"),
+                          sa.func.sum(s.c.amount_eur).label("eur"), sa.func.sum(s.c.unconverted).label("missing"))
+                .where(scope.where(s, level_col=s.c.funder_level))
+                .group_by(s.c.region1_code, s.c.currency, s.c.year))
+        parts = defaultdict(list)
+        for row in conn.execute(stmt):  # PostgreSQL sums bigints as numeric: back to int and float
+            parts[row.region1_code].append(MoneyPart(row.currency, row.year, int(row.grants), int(row.cents),
+                                                     int(row.comp), float(row.eur), int(row.missing)))
+        rec = (sa.select(sr.c.region1_code, sa.func.count(sa.distinct(sr.c.recipient_key)))
+               .where(scope.where(sr, level_col=sr.c.funder_level)).group_by(sr.c.region1_code))
+        recipients = dict(conn.execute(rec).all())
+        rates, currencies = _rates(conn), Currencies(conn)
+    rows = []
+    for region in scope.regions:
+        p = parts.get(region.code, [])
+        used = {x.currency for x in p}
+        if len(used) > 1:
+            currency = currencies.latest(region.country)
+            amount = _in_currency([(x.currency, x.year, x.cents / 100) for x in p], currency, rates)
+            comp = _in_currency([(x.currency, x.year, x.comp / 100) for x in p], currency, rates)
+        else:
+            currency = used.pop() if used else currencies.in_year(region.country, f.year_to)
+            amount, comp = sum(x.cents for x in p) / 100, sum(x.comp for x in p) / 100
+        missing = sum(x.missing for x in p)
+        rows.append({
+            "region_code": region.code, "region_name": region.name,
+            "grants": sum(x.grants for x in p), "recipients": recipients.get(region.code, 0),
+            "amount": rounded(amount, 2), "currency": currency,
+            "amount_eur": None if missing else rounded(sum(x.eur for x in p), 2),
+            "per_1000_inhabitants": ratio(amount, region.population, 2, 1000.0),
+            "competitive_share_pct": pct(comp, amount),
+        })
+    return _frame(rows, FUNDING_BY_COUNTY_COLUMNS)
+
+
+def _eur(amount_eur, unconverted):
+    return None if unconverted else rounded(amount_eur, 2)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The money a breakdown is stated in: the one national currency of the rows in the filter,
+    or euro when the filter spans several currencies (countries, or Bulgaria's 2026 changeover)."""
+    currency: str
+
+    @property
+    def national(self) -> bool:
+        return self.currency != "EUR"
+
+    def amount(self, table):
+        """SQL sum of the amount in this basis."""
+        return (sa.func.sum(table.c.amount_cents) / 100.0) if self.national else sa.func.sum(table.c.amount_eur)
+
+    def value(self, amount, unconverted):
+        """The rounded amount; None when it is a euro sum that lacks a rate."""
+        return rounded(amount, 2) if self.national else _eur(amount, unconverted)
+
+
+def _basis(conn, scope: Scope, table) -> Basis:
+    stmt = (sa.select(table.c.currency).distinct()
+            .where(scope.where(table, level_col=table.c.funder_level)).limit(2))
+    found = conn.execute(stmt).scalars().all()
+    return Basis(found[0] if len(found) == 1 else "EUR")
+
+
+MONEY_COLUMNS = ("amount", "currency", "amount_eur")
+
+
+def _money(basis: Basis, amount, eur, unconverted) -> dict:
+    return {"amount": basis.value(amount, unconverted), "currency": basis.currency,
+            "amount_eur": _eur(eur, unconverted)}
+
+
+def _share(basis: Basis, part, total, unconverted):
+    return None if (unconverted and not basis.national) else pct(part, total)
+
+
+@query("funding-by-year", title="Public funding of NGOs over the years",
+       definition="For each year: grants awarded, their amount (in the national currency when the filter "
+                  "holds one, else in euro at each year's average rate) and the share awarded through "
+                  "competitive calls.",
+       area="funding", columns=("year", "grants") + MONEY_COLUMNS + ("competitive_share_pct",))
+def funding_by_year(f: Filter, engine=None) -> pd.DataFrame:
+    s = t.s_grants
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        basis = _basis(conn, scope, s)
+        comp_sum = sa.func.sum(sa.case((s.c.procedure == "competitive",
+                                        s.c.amount_cents / 100.0 if basis.national else s.c.amount_eur), else_=0.0))
+        stmt = (sa.select(s.c.year, sa.func.sum(s.c.grants), basis.amount(s), sa.func.sum(s.c.amount_eur),
+                          comp_sum, sa.func.sum(s.c.unconverted))
+                .where(scope.where(s, level_col=s.c.funder_level)).group_by(s.c.year))
+        by_year = {row[0]: row for row in conn.execute(stmt)}
+    rows = []
+    for year in _years(f, list(by_year)):
+        _, grants, amount, eur, comp_amount, missing = by_year.get(year, (year, 0, 0.0, 0.0, 0.0, 0))
+        rows.append({"year": year, "grants": grants, **_money(basis, amount, eur, missing),
+                     "competitive_share_pct": _share(basis, comp_amount, amount, missing)})
+    return _frame(rows, ("year", "grants") + MONEY_COLUMNS + ("competitive_share_pct",))
+
+
+def _funding_mix(f: Filter, engine, column: str, values: tuple[str, ...]) -> pd.DataFrame:
+    s = t.s_grants
+    key = s.c[column]
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        basis = _basis(conn, scope, s)
+        stmt = (sa.select(key, sa.func.sum(s.c.grants), basis.amount(s), sa.func.sum(s.c.amount_eur),
+                          sa.func.sum(s.c.unconverted))
+                .where(scope.where(s, level_col=s.c.funder_level)).group_by(key))
+        got = {row[0]: row[1:] for row in conn.execute(stmt)}
+    total = sum(float(v[1]) for v in got.values())
+    missing = sum(v[3] for v in got.values())
+    rows = []
+    for value in values:
+        grants, amount, eur, unconverted = got.get(value, (0, 0.0, 0.0, 0))
+        rows.append({column: value, "grants": grants, **_money(basis, amount, eur, unconverted),
+                     "share_pct": _share(basis, amount, total, missing)})
+    return _frame(rows, (column, "grants") + MONEY_COLUMNS + ("share_pct",))
+
+
+@query("funding-by-domain", title="Public funding of NGOs by domain",
+       definition="Grants and their amount per domain of activity, with each domain's share of the total.",
+       area="funding", columns=("domain", "grants") + MONEY_COLUMNS + ("share_pct",))
+def funding_by_domain(f: Filter, engine=None) -> pd.DataFrame:
+    return _funding_mix(f, engine, "domain", DOMAINS)
+
+
+@query("funding-by-procedure", title="Competitive calls and direct awards",
+       definition="Grants and their amount by award procedure (competitive call or direct award), "
+                  "with each procedure's share of the total.",
+       area="funding", columns=("procedure", "grants") + MONEY_COLUMNS + ("share_pct",))
+def funding_by_procedure(f: Filter, engine=None) -> pd.DataFrame:
+    return _funding_mix(f, engine, "procedure", PROCEDURES)
+
+
+def _ranking(conn, scope: Scope, table, key, limit: int):
+    """The `limit` largest keys by amount, with the basis and the filter's totals."""
+    s = table
+    where = scope.where(s, level_col=s.c.funder_level)
+    basis = _basis(conn, scope, s)
+    amount = basis.amount(s)
+    stmt = (sa.select(key.label("key"), sa.func.sum(s.c.grants).label("grants"), amount.label("amount"),
+                      sa.func.sum(s.c.amount_eur).label("eur"), sa.func.sum(s.c.unconverted).label("missing"))
+            .where(where).group_by(key).order_by(amount.desc(), key).limit(limit))
+    top = conn.execute(stmt).all()
+    total, missing = conn.execute(
+        sa.select(sa.func.coalesce(amount, 0.0), sa.func.coalesce(sa.func.sum(s.c.unconverted), 0)).where(where)).one()
+    return basis, top, total, missing
+
+
+RECIPIENT_COLUMNS = ("rank", "recipient_name", "recipient_id", "grants") + MONEY_COLUMNS + (
+    "share_pct", "cumulative_share_pct")
+
+
+@query("funding-top-recipients", title="Largest recipients of public funding",
+       definition=f"The {TOP_N} recipients with the largest amounts, with their share of all funding in the "
+                  "filter and the cumulative share (how concentrated funding is).",
+       area="funding", columns=RECIPIENT_COLUMNS)
+def funding_top_recipients(f: Filter, engine=None) -> pd.DataFrame:
+    sr = t.s_grant_recipients
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        basis, top, total, missing = _ranking(conn, scope, sr, sr.c.recipient_key, TOP_N)
+        keys = [row.key for row in top]
+        names = dict(conn.execute(sa.select(sr.c.recipient_key, sa.func.max(sr.c.recipient_name))
+                                  .where(sr.c.recipient_key.in_(keys)).group_by(sr.c.recipient_key)).all())
+    rows, cumulative = [], 0.0
+    for rank, row in enumerate(top, start=1):
+        cumulative += float(row.amount)
+        rows.append({"rank": rank, "recipient_name": names.get(row.key),
+                     "recipient_id": row.key[3:] if row.key.startswith("id:") else None,
+                     "grants": row.grants, **_money(basis, row.amount, row.eur, row.missing),
+                     "share_pct": _share(basis, row.amount, total, missing),
+                     "cumulative_share_pct": _share(basis, cumulative, total, missing)})
+    return _frame(rows, RECIPIENT_COLUMNS)
+
+
+FUNDER_COLUMNS = ("funder_authority_id", "funder_name", "level", "grants") + MONEY_COLUMNS + ("share_pct",)
+
+
+@query("funding-by-funder", title="Largest funding authorities",
+       definition=f"The {TOP_FUNDERS} authorities that granted the largest amounts to NGOs, with their level "
+                  "of government and share of all funding in the filter.",
+       area="funding", columns=FUNDER_COLUMNS)
+def funding_by_funder(f: Filter, engine=None) -> pd.DataFrame:
+    sf, a = t.s_grant_funders, t.authorities
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        basis, top, total, missing = _ranking(conn, scope, sf, sf.c.funder_authority_id, TOP_FUNDERS)
+        ids = [row.key for row in top]
+        info = {row.authority_id: row for row in conn.execute(
+            sa.select(a.c.authority_id, a.c.name, a.c.level).where(a.c.authority_id.in_(ids)))}
+    rows = [{"funder_authority_id": row.key, "funder_name": info[row.key].name, "level": info[row.key].level,
+             "grants": row.grants, **_money(basis, row.amount, row.eur, row.missing),
+             "share_pct": _share(basis, row.amount, total, missing)} for row in top]
+    return _frame(rows, FUNDER_COLUMNS)
+
+
+# --- consultations ----------------------------------------------------------------------------
+
+CONSULTATION_COLUMNS = ("year", "consultations", "comments_received", "comments_per_consultation",
+                        "participants", "comments_accepted", "acceptance_pct", "debates", "debate_pct",
+                        "on_time", "on_time_pct")
+
+
+def _consultation_sums(s, rules):
+    on_time = sa.case((s.c.period_days >= rules.c.min_comment_days, s.c.consultations), else_=0)
+    return [sa.func.sum(s.c.consultations).label("consultations"),
+            sa.func.sum(s.c.comments_received).label("comments_received"),
+            sa.func.sum(s.c.participants).label("participants"),
+            sa.func.sum(s.c.comments_accepted).label("comments_accepted"),
+            sa.func.sum(s.c.debates).label("debates"),
+            sa.func.sum(on_time).label("on_time")]
+
+
+def _consultation_row(c) -> dict:
+    n = c.consultations if c else 0
+    get = (lambda k: int(getattr(c, k) or 0)) if c else (lambda k: 0)
+    return {"consultations": n, "comments_received": get("comments_received"),
+            "comments_per_consultation": ratio(get("comments_received"), n, 2),
+            "participants": get("participants"), "comments_accepted": get("comments_accepted"),
+            "acceptance_pct": pct(get("comments_accepted"), get("comments_received")),
+            "debates": get("debates"), "debate_pct": pct(get("debates"), n),
+            "on_time": get("on_time"), "on_time_pct": pct(get("on_time"), n)}
+
+
+def _consultations_by(f: Filter, engine, key_name: str):
+    s, rules = t.s_consultations, t.consultation_rules
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        key = s.c[key_name]
+        stmt = (sa.select(key.label("key"), *_consultation_sums(s, rules))
+                .select_from(s.outerjoin(rules, rules.c.country == s.c.country))
+                .where(scope.where(s, level_col=s.c.level)).group_by(key))
+        return scope, {row.key: row for row in conn.execute(stmt)}
+
+
+@query("consultation-participation", title="Participation in public consultations",
+       definition="Per year of publication: draft acts put to consultation, comments and participants they "
+                  "drew, comments accepted, public debates held, and consultations that respected the legal "
+                  "minimum period.",
+       area="consultations", indicator=True, columns=CONSULTATION_COLUMNS,
+       legal_basis="Romania: Law 52/2003 on decisional transparency (at least 10 calendar days for comments); "
+                   "Bulgaria: Law on Normative Acts, art. 26 (30 days, exceptionally 14).")
+def consultation_participation(f: Filter, engine=None) -> pd.DataFrame:
+    _scope, by_year = _consultations_by(f, engine, "year")
+    rows = [{"year": year, **_consultation_row(by_year.get(year))} for year in _years(f, list(by_year))]
+    return _frame(rows, CONSULTATION_COLUMNS)
+
+
+@query("consultations-by-region", title="Public consultations by region",
+       definition="Per level-1 region: consultations, comments, acceptance, debates and respect of the legal "
+                  "minimum period (consultations of central authorities have no region).",
+       area="consultations", columns=("region_code", "region_name") + CONSULTATION_COLUMNS[1:])
+def consultations_by_region(f: Filter, engine=None) -> pd.DataFrame:
+    scope, by_region = _consultations_by(f, engine, "region1_code")
+    rows = [{"region_code": r.code, "region_name": r.name, **_consultation_row(by_region.get(r.code))}
+            for r in scope.regions]
+    return _frame(rows, ("region_code", "region_name") + CONSULTATION_COLUMNS[1:])
+
+
+AUTHORITY_CONSULTATION_COLUMNS = ("authority_id", "authority_name", "level", "region_code", "consultations",
+                                  "comments_received", "comments_accepted", "acceptance_pct", "participants",
+                                  "debates", "on_time", "on_time_pct")
+
+
+@query("consultations-by-authority", title="Authorities that consult most",
+       definition=f"The {TOP_AUTHORITIES} authorities with the most consultations in the filter, with the "
+                  "comments they received and accepted, debates held and consultations on time.",
+       area="consultations", columns=AUTHORITY_CONSULTATION_COLUMNS)
+def consultations_by_authority(f: Filter, engine=None) -> pd.DataFrame:
+    s, a = t.s_consultation_authorities, t.authorities
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        n = sa.func.sum(s.c.consultations)
+        sums = [sa.func.sum(s.c[c]).label(c) for c in
+                ("comments_received", "comments_accepted", "participants", "debates", "on_time")]
+        stmt = (sa.select(s.c.authority_id, n.label("consultations"), *sums)
+                .where(scope.where(s, level_col=s.c.level))
+                .group_by(s.c.authority_id).order_by(n.desc(), s.c.authority_id).limit(TOP_AUTHORITIES))
+        top = conn.execute(stmt).all()
+        r = t.regions.alias("ar")
+        info = {row.authority_id: row for row in conn.execute(
+            sa.select(a.c.authority_id, a.c.name, a.c.level,
+                      sa.case((r.c.level == 1, r.c.code), else_=r.c.parent_code).label("region1"))
+            .select_from(a.outerjoin(r, r.c.code == a.c.region_code))
+            .where(a.c.authority_id.in_([row.authority_id for row in top])))}
+    rows = []
+    for row in top:
+        i = info[row.authority_id]
+        rows.append({"authority_id": row.authority_id, "authority_name": i.name, "level": i.level,
+                     "region_code": i.region1, "consultations": row.consultations,
+                     "comments_received": row.comments_received, "comments_accepted": row.comments_accepted,
+                     "acceptance_pct": pct(row.comments_accepted, row.comments_received),
+                     "participants": row.participants, "debates": row.debates, "on_time": row.on_time,
+                     "on_time_pct": pct(row.on_time, row.consultations)})
+    return _frame(rows, AUTHORITY_CONSULTATION_COLUMNS)
+
+
+@query("consultation-periods", title="Consultation periods against the legal minimum",
+       definition="How many consultations gave each number of days between publication and the comments "
+                  "deadline, per country, next to that country's legal minimum.",
+       area="consultations", columns=("country", "period_days", "consultations", "min_comment_days",
+                                      "meets_minimum"))
+def consultation_periods(f: Filter, engine=None) -> pd.DataFrame:
+    s, rules = t.s_consultations, t.consultation_rules
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        stmt = (sa.select(s.c.country, s.c.period_days, sa.func.sum(s.c.consultations), rules.c.min_comment_days)
+                .select_from(s.outerjoin(rules, rules.c.country == s.c.country))
+                .where(scope.where(s, level_col=s.c.level))
+                .group_by(s.c.country, s.c.period_days, rules.c.min_comment_days)
+                .order_by(s.c.country, s.c.period_days))
+        rows = [{"country": country, "period_days": days, "consultations": n, "min_comment_days": minimum,
+                 "meets_minimum": None if minimum is None else bool(days >= minimum)}
+                for country, days, n, minimum in conn.execute(stmt)]
+    return _frame(rows, ("country", "period_days", "consultations", "min_comment_days", "meets_minimum"))
+
+
+# --- trainings --------------------------------------------------------------------------------
+
+TRAINING_COLUMNS = ("year", "trainings", "participants", "participants_public", "participants_cso",
+                    "cso_share_pct", "municipalities_reached", "municipalities_total", "reach_pct")
+_TRAINING_SUMS = ("trainings", "participants_public", "participants_cso", "participants_other")
+
+
+def _training_sums(conn, scope: Scope, key_name: str) -> dict:
+    s = t.s_trainings
+    key = s.c[key_name]
+    stmt = (sa.select(key.label("key"), *[sa.func.sum(s.c[c]).label(c) for c in _TRAINING_SUMS])
+            .where(scope.where(s, level_col=s.c.organiser_level)).group_by(key))
+    return {row.key: row for row in conn.execute(stmt)}
+
+
+def _municipalities_reached(conn, scope: Scope, key_name: str) -> dict:
+    m = t.s_training_municipalities
+    key = m.c[key_name]
+    stmt = (sa.select(key, sa.func.count(sa.distinct(m.c.region2_code)))
+            .where(scope.where(m, level_col=m.c.organiser_level)).group_by(key))
+    return dict(conn.execute(stmt).all())
+
+
+def _municipalities_total(conn, scope: Scope, by_region: bool = False):
+    r = t.regions
+    stmt = sa.select(r.c.parent_code, sa.func.count()).where(
+        r.c.level == 2, r.c.parent_code.in_(scope.region_codes)).group_by(r.c.parent_code)
+    per_region = dict(conn.execute(stmt).all())
+    return per_region if by_region else sum(per_region.values())
+
+
+def _training_row(c, reached: int, total: int) -> dict:
+    get = (lambda k: int(getattr(c, k) or 0)) if c else (lambda k: 0)
+    participants = get("participants_public") + get("participants_cso") + get("participants_other")
+    return {"trainings": get("trainings"), "participants": participants,
+            "participants_public": get("participants_public"), "participants_cso": get("participants_cso"),
+            "cso_share_pct": pct(get("participants_cso"), participants),
+            "municipalities_reached": reached, "municipalities_total": total, "reach_pct": pct(reached, total)}
+
+
+@query("training-reach", title="Reach of capacity-building trainings",
+       definition="Per year: trainings held, participants from public bodies, CSOs and others, the CSOs' "
+                  "share, and the share of municipalities in scope where at least one training was held.",
+       area="training", indicator=True, columns=TRAINING_COLUMNS)
+def training_reach(f: Filter, engine=None) -> pd.DataFrame:
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        sums = _training_sums(conn, scope, "year")
+        reached = _municipalities_reached(conn, scope, "year")
+        total = _municipalities_total(conn, scope)
+    rows = [{"year": y, **_training_row(sums.get(y), reached.get(y, 0), total)} for y in _years(f, list(sums))]
+    return _frame(rows, TRAINING_COLUMNS)
+
+
+@query("training-by-region", title="Trainings by region",
+       definition="Per level-1 region: trainings, participants by sector and the share of its municipalities "
+                  "reached by at least one training.",
+       area="training", columns=("region_code", "region_name") + TRAINING_COLUMNS[1:])
+def training_by_region(f: Filter, engine=None) -> pd.DataFrame:
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        sums = _training_sums(conn, scope, "region1_code")
+        reached = _municipalities_reached(conn, scope, "region1_code")
+        totals = _municipalities_total(conn, scope, by_region=True)
+    rows = [{"region_code": r.code, "region_name": r.name,
+             **_training_row(sums.get(r.code), reached.get(r.code, 0), totals.get(r.code, 0))}
+            for r in scope.regions]
+    return _frame(rows, ("region_code", "region_name") + TRAINING_COLUMNS[1:])
+
+
+@query("training-by-topic", title="Trainings by topic",
+       definition="Trainings and participants per topic, with each topic's share of all participants.",
+       area="training", columns=("topic", "trainings", "participants", "share_pct"))
+def training_by_topic(f: Filter, engine=None) -> pd.DataFrame:
+    with _connect(engine) as conn:
+        sums = _training_sums(conn, resolve(conn, f), "topic")
+    people = {k: sum(int(getattr(v, c)) for c in _TRAINING_SUMS[1:]) for k, v in sums.items()}
+    total = sum(people.values())
+    rows = [{"topic": k, "trainings": int(sums[k].trainings), "participants": people[k],
+             "share_pct": pct(people[k], total)}
+            for k in sorted(sums, key=lambda k: (-people[k], k))]
+    return _frame(rows, ("topic", "trainings", "participants", "share_pct"))
+
+
+@query("training-participants-by-sector", title="Training participants by sector",
+       definition="Participants in trainings from public bodies, civil society organisations and others, "
+                  "with each sector's share.",
+       area="training", columns=("sector", "participants", "share_pct"))
+def training_participants_by_sector(f: Filter, engine=None) -> pd.DataFrame:
+    s = t.s_trainings
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        got = conn.execute(sa.select(*[sa.func.coalesce(sa.func.sum(s.c[c]), 0) for c in _TRAINING_SUMS[1:]])
+                           .where(scope.where(s, level_col=s.c.organiser_level))).one()
+    got = [int(n) for n in got]
+    total = sum(got)
+    rows = [{"sector": sector, "participants": n, "share_pct": pct(n, total)}
+            for sector, n in zip(("public", "cso", "other"), got)]
+    return _frame(rows, ("sector", "participants", "share_pct"))
