@@ -44,13 +44,14 @@ def cmd_demo(args) -> int:
     if args.if_empty and demo.has_data(engine):
         print("The database already holds data; demo data not loaded.")
         return 0
+    seed = demo.SEED if args.seed is None else args.seed
     try:
-        counts = demo.build(engine, scale=args.scale, seed=args.seed,
+        counts = demo.build(engine, scale=args.scale, seed=seed,
                             progress=lambda msg: print(f"  {msg}", file=sys.stderr))
     except ValueError as exc:
         print(f"civmon demo: {exc}", file=sys.stderr)
         return 1
-    print(f"Demo data ({args.scale}, seed {args.seed}) loaded: "
+    print(f"Demo data ({args.scale}, seed {seed}) loaded: "
           + ", ".join(f"{n:,} {kind}" for kind, n in counts.items()))
     return 0
 
@@ -138,7 +139,7 @@ def parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="load the deterministic demo dataset")
     d.add_argument("--scale", choices=("demo", "national"), default="demo")
-    d.add_argument("--seed", type=int, default=20261122)
+    d.add_argument("--seed", type=int, default=None)
     d.add_argument("--if-empty", action="store_true", help="do nothing when the database already holds data")
     d.set_defaults(func=cmd_demo)
 

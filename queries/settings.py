@@ -24,6 +24,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "", "SQLAlchemy URL of the database; empty means the SQLite file data/civmon.db. "
             "PostgreSQL: postgresql+psycopg://user@host/dbname"),
     Setting("REDIS_URL", "", "Redis URL for the shared cache in production (used by the dashboard)"),
+    Setting("CIVMON_GEOJSON_DIR", "", "Folder of an operator's own <COUNTRY>.geojson files (features with "
+            "properties.code = ISO 3166-2 code) used for the maps instead of data/geo/"),
     Setting("CIVMON_IMPORT_CHUNK_ROWS", "50000", "Rows read and validated at a time when importing a file"),
     Setting("CIVMON_MAX_REPORTED_PROBLEMS", "10000", "Problems listed one by one for a rejected file; the rest are counted"),
 )
