@@ -154,20 +154,26 @@ def _active_officers(on: dt.date):
             .group_by(o.c.authority_id).subquery("active"))
 
 
+def _authority_scope(scope: Scope):
+    """(authorities joined to their region, region1 expression, where) for authorities in scope."""
+    a = t.authorities
+    r = t.regions.alias("ar")
+    region1 = sa.case((r.c.level == 1, r.c.code), else_=r.c.parent_code)
+    where = scope.where(a, level_col=a.c.level, region_col=region1, year_col=None)
+    return a.outerjoin(r, r.c.code == a.c.region_code), region1, where
+
+
 def _authorities_in_scope(scope: Scope, on: dt.date):
     """(from clause, region1 expression, covered, compliant, where) for authorities in scope."""
     a, rr = t.authorities, t.rank_requirements
-    r = t.regions.alias("ar")
-    region1 = sa.case((r.c.level == 1, r.c.code), else_=r.c.parent_code)
+    base, region1, where = _authority_scope(scope)
     active = _active_officers(on)
-    frm = (a.outerjoin(r, r.c.code == a.c.region_code)
-           .outerjoin(active, active.c.authority_id == a.c.authority_id)
+    frm = (base.outerjoin(active, active.c.authority_id == a.c.authority_id)
            .outerjoin(rr, sa.and_(rr.c.country == a.c.country, rr.c.level == a.c.level)))
     covered = sa.case((active.c.best_rank.is_not(None), 1), else_=0)
     compliant = sa.case((sa.and_(active.c.best_rank.is_not(None),
                                  sa.or_(rr.c.max_position_rank.is_(None),
                                         active.c.best_rank <= rr.c.max_position_rank)), 1), else_=0)
-    where = scope.where(a, level_col=a.c.level, region_col=region1, year_col=None)
     return frm, region1, covered, compliant, where, active
 
 
@@ -228,16 +234,29 @@ def liaison_coverage_by_region(f: Filter, engine=None) -> pd.DataFrame:
                   "31 December of that year, and with one of sufficient rank.",
        area="liaison", columns=("year",) + COVERAGE_COLUMNS)
 def liaison_coverage_by_year(f: Filter, engine=None) -> pd.DataFrame:
-    o = t.liaison_officers
+    o, a, rr = t.liaison_officers, t.authorities, t.rank_requirements
     with _connect(engine) as conn:
         scope = resolve(conn, f)
-        span = conn.execute(sa.select(sa.func.min(o.c.appointed_on), sa.func.max(o.c.appointed_on),
-                                      sa.func.max(o.c.ended_on))).one()
-        data_years = [d.year for d in span if d is not None]
-        rows = []
-        for year in _years(f, data_years):
-            c = _coverage_counts(conn, scope, dt.date(year, 12, 31), "all").get("all")
-            rows.append({"year": year, **_coverage_row(*((c.authorities, c.covered, c.compliant) if c else (0, 0, 0)))})
+        base, _region1, where = _authority_scope(scope)
+        authorities = conn.execute(sa.select(sa.func.count()).select_from(base).where(where)).scalar()
+        # every officer of the authorities in scope, once; the years are then counted here, not in SQL
+        officers = pd.DataFrame.from_records([tuple(row) for row in conn.execute(
+            sa.select(o.c.authority_id, o.c.position_rank, o.c.appointed_on, o.c.ended_on, rr.c.max_position_rank)
+            .select_from(base.join(o, o.c.authority_id == a.c.authority_id)
+                         .outerjoin(rr, sa.and_(rr.c.country == a.c.country, rr.c.level == a.c.level)))
+            .where(where))],
+            columns=["authority_id", "rank", "appointed_on", "ended_on", "max_rank"])
+    officers["max_rank"] = pd.to_numeric(officers["max_rank"]).astype(float)  # NaN: no requirement
+    data_years = sorted({d.year for col in ("appointed_on", "ended_on") for d in officers[col] if d is not None})
+    officers = officers.sort_values(["authority_id", "rank"])  # the first active row is the most senior
+    start = pd.to_datetime(officers["appointed_on"]).to_numpy()
+    end = pd.to_datetime(officers["ended_on"]).fillna(pd.Timestamp.max).to_numpy()
+    rows = []
+    for year in _years(f, data_years[:1] + data_years[-1:]):
+        on = pd.Timestamp(year, 12, 31).to_datetime64()
+        best = officers[(start <= on) & (end > on)].drop_duplicates("authority_id")
+        compliant = int((best["max_rank"].isna() | (best["rank"] <= best["max_rank"])).sum())
+        rows.append({"year": year, **_coverage_row(authorities, len(best), compliant)})
     return _frame(rows, ("year",) + COVERAGE_COLUMNS)
 
 

@@ -1,0 +1,952 @@
+"""Import one file of the data contract (CSV or XLSX): check every rule, then load all of it or nothing.
+
+The file streams in chunks of CIVMON_IMPORT_CHUNK_ROWS rows. Each chunk is checked cell by cell
+with vectorised pandas operations and copied into a temporary staging table; the rules that span
+rows or tables (duplicate keys, references, currencies, parents) then run as SQL over staging
+joined with the contract tables, where a reference may be met by the database or by the file.
+A clean file is merged with INSERT … SELECT and UPDATE … FROM in the transaction that also writes
+the import log, the data version and the summary tables; any problem rolls all of it back.
+"""
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import functools
+import hashlib
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+import pycountry
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+
+from . import schema, settings, summary
+from .contract import KINDS, LOAD_ORDER, Column, Kind
+from .settings import DATA_DIR
+
+FACT_KINDS = ("grants", "consultations", "trainings")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a file is rejected; row and column are None when it concerns the whole file."""
+    row: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = [f"row {self.row}"] if self.row is not None else []
+        where += [f"column {self.column}"] if self.column else []
+        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+
+
+@dataclass
+class ImportResult:
+    """What one import did, or every reason why it did nothing."""
+    kind: str
+    file_name: str
+    sha256: str = ""
+    rows: int = 0
+    added: int = 0
+    replaced: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+
+class _FileProblem(Exception):
+    """The file as a whole cannot be read as this kind; the message is one sentence for the user."""
+
+
+class _Rejected(Exception):
+    """Raised inside the import transaction to roll it back."""
+
+
+# --- problems ---------------------------------------------------------------------------------
+
+class _Problems:
+    """Problems found so far: all are counted, the first `cap` by (row, column) are kept."""
+
+    def __init__(self, kind: Kind, cap: int):
+        self.cap = cap
+        self.count = 0
+        self._kept: list[Problem] = []
+        self._order = {name: i for i, name in enumerate(kind.column_names)}
+
+    def add(self, problems: Iterable[Problem], total: int) -> None:
+        self._kept.extend(problems)
+        self.count += total
+        if len(self._kept) > 2 * self.cap:
+            self._kept = self.sorted()
+
+    def add_rows(self, rows: np.ndarray, column: str | None, reason: str) -> None:
+        self.add((Problem(int(r), column, reason) for r in rows[: self.cap]), len(rows))
+
+    def add_mask(self, rows: np.ndarray, mask, column: str | None, reason: str) -> None:
+        hit = rows[np.asarray(mask, dtype=bool)]
+        if len(hit):
+            self.add_rows(hit, column, reason)
+
+    def _position(self, problem: Problem) -> tuple[int, int]:
+        return problem.row or 0, self._order.get(problem.column, -1)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self._kept, key=self._position)[: self.cap]
+
+
+# --- reading files ----------------------------------------------------------------------------
+
+_BLOCK = 1 << 20
+_NOT_TEXT = ((b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?)"),
+             (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook"),
+             (b"%PDF", "a PDF document"),
+             (b"\xff\xfe", "UTF-16 text"), (b"\xfe\xff", "UTF-16 text"))
+_SKIPPED_LINE = re.compile(r"Skipping line (\d+): expected \d+ fields, saw (\d+)")
+_OPEN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+_EXTRA = "\x00extra{}"  # pandas name of a header cell left empty after the last named column
+
+
+@dataclass
+class _Chunk:
+    """Rows of the file as text: their spreadsheet row numbers, values by header name, and
+    the records that could not be split into the header's columns."""
+    rows: np.ndarray
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _digest(path: Path, check: Callable[[bytes, int], None] | None = None) -> str:
+    """SHA-256 of the file, read in blocks; `check` sees each block and its offset."""
+    digest, offset = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        while block := f.read(_BLOCK):
+            digest.update(block)
+            if check:
+                check(block, offset)
+            offset += len(block)
+    if check:
+        check(b"", offset)
+    return digest.hexdigest()
+
+
+def _utf8_checker() -> Callable[[bytes, int], None]:
+    """A block checker that rejects binary content and bytes that are not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = [1]
+
+    def check(block: bytes, offset: int) -> None:
+        if offset == 0:
+            for magic, what in _NOT_TEXT:
+                if block.startswith(magic):
+                    raise _FileProblem(f"The file is named .csv but is {what}; save it as CSV UTF-8"
+                                       + (", or name it .xlsx." if magic == b"PK\x03\x04" else "."))
+        if (nul := block.find(b"\x00")) >= 0:
+            raise _FileProblem(f"The file is not CSV text: it holds binary data (a NUL byte at "
+                               f"position {offset + nul}); save it as CSV UTF-8.")
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(block, final=not block)
+        except UnicodeDecodeError as exc:
+            line = lines[0] + exc.object.count(b"\n", 0, exc.start)
+            raise _FileProblem(f"The file is not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at "
+                               f"position {offset - pending + exc.start}, line {line}); "
+                               "save it as CSV UTF-8.") from None
+        lines[0] += block.count(b"\n")
+    return check
+
+
+def _sniff(path: Path) -> tuple[str, str]:
+    """The file's format (csv or xlsx) and SHA-256, once its name and bytes agree."""
+    if not path.is_file():
+        raise _FileProblem(f"There is no file {path}.")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv", _digest(path, _utf8_checker())
+    if suffix != ".xlsx":
+        raise _FileProblem(f"The file must be .csv or .xlsx, not {suffix or 'a name without an extension'}.")
+    with path.open("rb") as f:
+        if f.read(4) != b"PK\x03\x04":
+            raise _FileProblem("The file is named .xlsx but is not an Excel workbook; save it as .xlsx "
+                               "from the spreadsheet, or as CSV UTF-8 named .csv.")
+    return "xlsx", _digest(path)
+
+
+def _named(header: list[str]) -> list[str]:
+    """Header names stripped; empty cells after the last name get placeholder names."""
+    names = [h.strip() for h in header]
+    width = max((i + 1 for i, n in enumerate(names) if n), default=0)
+    return names[:width] + [_EXTRA.format(i + 1) for i in range(width, len(names))]
+
+
+def _has_text(path: Path) -> bool:
+    """Whether the file holds anything but whitespace (to tell an empty file from a blank row 1)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return any(line.strip() for line in f)
+
+
+def _csv_header(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f), [])
+    except csv.Error as exc:
+        raise _FileProblem(f"The header row cannot be read as CSV: {exc}.") from None
+    if not any(h.strip() for h in header):
+        _no_header(_has_text(path))
+    return _named(header)
+
+
+def _no_header(has_content: bool) -> None:
+    if has_content:
+        raise _FileProblem("Row 1 is empty: the header must be the first row.")
+    raise _FileProblem("The file has no header row: it is empty.")
+
+
+def _csv_chunks(path: Path, names: list[str], chunk_rows: int) -> Iterator[_Chunk]:
+    """The data records in chunks. pandas skips (and warns about) records with more values than
+    the header; their record numbers, which pandas counts like a spreadsheet, become problems."""
+    reader = pd.read_csv(path, encoding="utf-8-sig", header=0, names=names, dtype=str, na_filter=False,
+                         skip_blank_lines=False, index_col=False, on_bad_lines="warn",
+                         chunksize=chunk_rows)
+    next_row, width = 2, len(names)
+    with reader:
+        while True:
+            frame, error = None, None
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                try:
+                    frame = next(reader)
+                except StopIteration:
+                    pass
+                except pd.errors.ParserError as exc:
+                    error = _parser_problem(exc)
+            skipped = [(int(m[1]), int(m[2])) for w in caught for m in _SKIPPED_LINE.finditer(str(w.message))]
+            frame = frame if frame is not None else pd.DataFrame({n: pd.Series([], dtype=str) for n in names})
+            rows = np.arange(next_row, next_row + len(frame) + len(skipped))
+            rows = np.setdiff1d(rows, [r for r, _ in skipped]) if skipped else rows
+            next_row += len(frame) + len(skipped)
+            problems = [Problem(r, None, f"has {n} values but the header has {width} columns")
+                        for r, n in skipped] + ([error] if error else [])
+            yield _Chunk(rows, frame, problems)
+            if error or (not len(frame) and not skipped):
+                return
+
+
+def _parser_problem(exc: Exception) -> Problem:
+    if m := _OPEN_QUOTE.search(str(exc)):
+        return Problem(int(m[1]) + 1, None, "a quoted value starts here and is never closed")
+    return Problem(None, None, f"The file cannot be read as CSV: {exc}")
+
+
+def _cell_text(value) -> str:
+    """An XLSX cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+class _Workbook:
+    """The first sheet of an XLSX file, streamed with openpyxl's read-only mode."""
+
+    def __init__(self, path: Path):
+        import openpyxl
+        try:
+            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            sheet = self._book.worksheets[0]
+            sheet.reset_dimensions()  # some writers record a wrong sheet size
+            self._rows = sheet.iter_rows(values_only=True)
+            first = next(self._rows, None)
+        except Exception as exc:  # openpyxl raises many kinds of errors for damaged files
+            raise _FileProblem("The file cannot be read as an Excel workbook "
+                               f"({exc.__class__.__name__}: {exc}).") from None
+        header = [_cell_text(v) for v in first or ()]
+        if not any(h.strip() for h in header):
+            has_rows = first is not None or next(self._rows, None) is not None
+            self._book.close()
+            _no_header(has_rows)
+        self.header = _named(header)
+
+    def chunks(self, chunk_rows: int) -> Iterator[_Chunk]:
+        width, batch, rows, problems = len(self.header), [], [], []
+        try:
+            for number, values in enumerate(self._rows, start=2):
+                texts = [_cell_text(v) for v in values]
+                if any(texts[width:]):
+                    problems.append(Problem(number, None, "has values to the right of the last header column"))
+                batch.append(texts[:width] + [""] * (width - len(texts)))
+                rows.append(number)
+                if len(batch) >= chunk_rows:
+                    yield _Chunk(np.array(rows), pd.DataFrame(batch, columns=self.header, dtype=str), problems)
+                    batch, rows, problems = [], [], []
+        except Exception as exc:
+            raise _FileProblem(f"The workbook cannot be read ({exc.__class__.__name__}: {exc}).") from None
+        finally:
+            self._book.close()
+        yield _Chunk(np.array(rows, dtype=int), pd.DataFrame(batch or None, columns=self.header, dtype=str), problems)
+
+
+class _CsvFile:
+    def __init__(self, path: Path):
+        self.path = path
+        self.header = _csv_header(path)
+
+    def chunks(self, chunk_rows: int) -> Iterator[_Chunk]:
+        return _csv_chunks(self.path, self.header, chunk_rows)
+
+
+def _check_header(kind: Kind, header: list[str]) -> None:
+    """The header names the template's columns, each once, required ones all present."""
+    named = [h for h in header if not h.startswith("\x00")]
+    if len(named) == 1 and ";" in named[0]:
+        raise _FileProblem("The header is one column with semicolons in it: the file must be comma-separated; "
+                           "save it as CSV UTF-8 (comma delimited).")
+    if "" in named:
+        raise _FileProblem(f"Column {named.index('') + 1} of the header has no name; every column needs one.")
+    twice = sorted({h for h in named if named.count(h) > 1})
+    if twice:
+        raise _FileProblem(f"Columns named more than once in the header: {', '.join(twice)}.")
+    unknown = [h for h in named if h not in kind.column_names]
+    missing = [c for c in kind.required if c not in named]
+    sentences = ([f"Unknown columns: {', '.join(unknown)}."] if unknown else []) + \
+                ([f"Missing required columns: {', '.join(missing)}."] if missing else [])
+    if sentences:
+        sentences.append(f"The {kind.name} template's columns are: {', '.join(kind.column_names)}.")
+        raise _FileProblem(" ".join(sentences))
+
+
+# --- checking cells ---------------------------------------------------------------------------
+
+_INT_MAX = {sa.SmallInteger: 32767, sa.Integer: 2**31 - 1, sa.BigInteger: 10**15 - 1}
+
+
+@functools.cache
+def _alpha2() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+@functools.cache
+def _subdivision_country() -> dict[str, str]:
+    return {s.code: s.country_code for s in pycountry.subdivisions}
+
+
+def _each(test: Callable[[str], object], values: np.ndarray) -> np.ndarray:
+    """`test` applied to every string of a column, as a boolean array."""
+    return np.fromiter(map(test, values), dtype=bool, count=len(values))
+
+
+class _Cells:
+    """The checks of one column in one chunk: each failing cell is reported once, with the
+    first rule it breaks; `ok` marks the non-empty cells that passed every check so far."""
+
+    def __init__(self, values: np.ndarray):
+        self.v = values
+        self.ok = values != ""
+        self.failures: list[tuple[np.ndarray, str]] = []
+
+    def fail(self, bad, reason: str) -> None:
+        bad = np.asarray(bad, dtype=bool) & self.ok
+        if bad.any():
+            self.failures.append((bad, reason))
+            self.ok &= ~bad
+
+    def strings(self) -> pd.Series:
+        return pd.Series(np.where(self.ok, self.v, None), dtype=object)
+
+    def numbers(self, dtype) -> np.ndarray:
+        """The cells still valid as numbers of `dtype` (0 elsewhere): callers checked the format."""
+        return np.where(self.ok, self.v, "0").astype(dtype)
+
+
+def _is_currency(v: str) -> bool:
+    return len(v) == 3 and v.isascii() and v.isalpha() and v.isupper()
+
+
+def _is_int(v: str) -> bool:
+    return v.isascii() and (v.isdigit() or (v[:1] == "-" and v[1:].isdigit()))
+
+
+_NAMED_CODES = {  # single-column rules for code columns by name
+    "country": (lambda v: _each(_alpha2().__contains__, v), "must be an ISO 3166 alpha-2 country code such as RO"),
+    "currency": (lambda v: _each(_is_currency, v), "must be an ISO 4217 code of 3 upper-case letters such as RON"),
+}
+
+
+def _lengths(values: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+
+
+def _text(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
+    if limit:
+        cells.fail(_lengths(cells.v) > limit, f"is longer than {limit} characters")
+    if col.name in _NAMED_CODES:
+        good, reason = _NAMED_CODES[col.name]
+        cells.fail(~good(cells.v), reason)
+    return cells.strings()
+
+
+def _enum(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
+    cells.fail(~_each(frozenset(col.choices).__contains__, cells.v), f"must be one of: {', '.join(col.choices)}")
+    return cells.strings()
+
+
+def _int(col: Column, cells: _Cells, type_max: int | None) -> pd.Series:
+    cells.fail(~_each(_is_int, cells.v), "must be a whole number")
+    cells.fail(_lengths(cells.v) > 16, "is too large")
+    n = cells.numbers(np.int64)
+    low, high = col.min, min(v for v in (col.max, type_max) if v is not None)
+    if col.min is not None and col.max is not None:
+        cells.fail((n < low) | (n > high), f"must be between {low} and {high}")
+    else:
+        if low is not None:
+            cells.fail(n < low, f"must be at least {low}")
+        cells.fail(n > high, f"must be at most {high}")
+    return pd.Series(n, dtype="Int64").where(cells.ok)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
+    """Strict YYYY-MM-DD: ten characters that pandas parses with that exact format."""
+    parsed = pd.to_datetime(pd.Series(np.where(cells.ok, cells.v, None)), format="%Y-%m-%d", errors="coerce")
+    bad = (parsed.isna().to_numpy() | (_lengths(cells.v) != 10)) & cells.ok
+    shape = np.zeros(len(bad), dtype=bool)
+    shape[bad] = ~_each(_ISO_DATE.fullmatch, cells.v[bad])
+    cells.fail(shape, "must be a date written YYYY-MM-DD")
+    cells.fail(bad, "is not a real date")
+    return pd.Series(np.where(cells.ok, cells.v, None), dtype="str")
+
+
+def _bool(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
+    lower = np.array([v.lower() for v in cells.v], dtype=object)
+    cells.fail(~_each(frozenset(("true", "false")).__contains__, lower), "must be true or false")
+    return pd.Series(lower == "true", dtype="boolean").where(cells.ok)
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_MAX_DIGITS = 13  # before the decimal point; keeps cents exact in a float and in a BIGINT
+
+
+def _number_problem(value: str, decimals: int | None, example: str) -> str:
+    """Why a value that failed the quick pattern is not an acceptable positive number."""
+    if not _NUMBER.fullmatch(value):
+        return f"must be a number like {example} (a dot for decimals, no thousands separators)"
+    whole, _, fraction = value.lstrip("-").partition(".")
+    if decimals is not None and len(fraction) > decimals:
+        return f"must have at most {decimals} decimals"
+    return "is too large"
+
+
+def _positive_number(cells: _Cells, decimals: int | None, example: str) -> pd.Series:
+    places = r"\d+" if decimals is None else r"\d{1,%d}" % decimals
+    quick = re.compile(r"-?\d{1,%d}(?:\.%s)?" % (_MAX_DIGITS, places))
+    bad = ~_each(quick.fullmatch, cells.v) & cells.ok
+    reasons = pd.Series([_number_problem(v, decimals, example) for v in cells.v[bad]], dtype=object)
+    for reason in reasons.unique():
+        where = np.zeros(len(cells.v), dtype=bool)
+        where[np.flatnonzero(bad)[(reasons == reason).to_numpy()]] = True
+        cells.fail(where, reason)
+    n = cells.numbers(np.float64)
+    cells.fail(n <= 0, "must be greater than 0")
+    return pd.Series(n).where(cells.ok)
+
+
+def _money(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
+    return (_positive_number(cells, 2, col.example) * 100).round().astype("Int64")
+
+
+def _rate(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
+    return _positive_number(cells, None, col.example)
+
+
+_PARSERS = {"text": _text, "code": _text, "enum": _enum, "int": _int, "date": _date, "bool": _bool,
+            "money": _money, "rate": _rate}
+
+
+def _limit(col: Column, table: sa.Table) -> int | None:
+    """The largest value (ints) or length (strings) the database column holds."""
+    db_type = table.c[col.db_name].type
+    if col.type == "int":
+        return _INT_MAX.get(type(db_type), 2**31 - 1)
+    return getattr(db_type, "length", None)
+
+
+def _parse_column(col: Column, table: sa.Table, values: np.ndarray, rows: np.ndarray,
+                  problems: _Problems) -> pd.Series:
+    """Typed values of one column (NA where empty or invalid), reporting every bad cell."""
+    cells = _Cells(values)
+    if col.required:
+        problems.add_mask(rows, values == "", col.name, "is required")
+    typed = _PARSERS[col.type](col, cells, _limit(col, table))
+    for bad, reason in cells.failures:
+        problems.add_mask(rows, bad, col.name, reason)
+    return typed
+
+
+# --- rules between columns of one row ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class _RowRule:
+    """A rule over the typed values of one row: `bad` marks the rows that break it."""
+    kind: str
+    column: str
+    bad: Callable[[pd.DataFrame], pd.Series]
+    reason: str
+
+
+def _not_subdivision(f: pd.DataFrame) -> pd.Series:
+    return f.code.notna() & f.country.notna() & (f.code.map(_subdivision_country()) != f.country)
+
+
+_ROW_RULES = (
+    _RowRule("regions", "code", lambda f: (f.level == 1) & _not_subdivision(f),
+             "must be an ISO 3166-2 subdivision code of the region's country (like RO-CJ) for a level-1 region"),
+    _RowRule("regions", "parent_code", lambda f: (f.level == 1) & f.parent_code.notna(),
+             "must be empty for a level-1 region"),
+    _RowRule("regions", "parent_code", lambda f: (f.level == 2) & f.parent_code.isna(),
+             "is required for a level-2 region"),
+    _RowRule("authorities", "region_code",
+             lambda f: f.level.notna() & (f.level != "central") & f.region_code.isna(),
+             "is required unless level is central"),
+    _RowRule("liaison_officers", "ended_on", lambda f: f.ended_on < f.appointed_on,
+             "must not be before appointed_on"),
+    _RowRule("currencies", "to_year", lambda f: f.to_year < f.from_year, "must not be before from_year"),
+    _RowRule("consultations", "comments_deadline", lambda f: f.comments_deadline < f.published_on,
+             "must not be before published_on"),
+    _RowRule("consultations", "comments_accepted", lambda f: f.comments_accepted > f.comments_received,
+             "must not be greater than comments_received"),
+)
+
+
+def _stripped(chunk: _Chunk) -> dict[str, np.ndarray]:
+    """The chunk's cells without surrounding whitespace, as arrays of Python strings per column."""
+    return {name: np.array([v.strip() for v in chunk.frame[name].to_numpy(dtype=object)], dtype=object)
+            for name in chunk.frame.columns}
+
+
+def _check_chunk(kind: Kind, chunk: _Chunk, problems: _Problems) -> tuple[np.ndarray, pd.DataFrame]:
+    """Row numbers and typed values of the chunk's non-empty rows, after reporting their problems."""
+    problems.add(chunk.problems, len(chunk.problems))
+    cells = _stripped(chunk)
+    keep = ~np.logical_and.reduce([v == "" for v in cells.values()])
+    cells, rows = {name: v[keep] for name, v in cells.items()}, chunk.rows[keep]
+    for name in (n for n in cells if n.startswith("\x00")):
+        problems.add_mask(rows, cells[name] != "", None, "has a value in a column whose header is empty")
+    empty = np.full(len(rows), "", dtype=object)
+    typed = pd.DataFrame({c.name: _parse_column(c, kind.table, cells.get(c.name, empty), rows, problems)
+                          for c in kind.columns})
+    for rule in (r for r in _ROW_RULES if r.kind == kind.name):
+        problems.add_mask(rows, rule.bad(typed).fillna(False), rule.column, rule.reason)
+    return rows, typed
+
+
+# --- staging ----------------------------------------------------------------------------------
+
+def _loose(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:
+    """The staging type of a column: strings unbounded, so an over-long value is reported, not refused."""
+    return sa.String() if isinstance(type_, sa.String) else type_
+
+
+def _stage_table(kind: Kind) -> sa.Table:
+    return sa.Table(
+        f"civmon_stage_{kind.name}", sa.MetaData(),
+        sa.Column("rownum", sa.Integer, primary_key=True, autoincrement=False),
+        *(sa.Column(c.db_name, _loose(kind.table.c[c.db_name].type)) for c in kind.columns),
+        sa.Column("existed", sa.Boolean, nullable=False, server_default=sa.false()),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def _records(kind: Kind, rows: np.ndarray, typed: pd.DataFrame) -> list[tuple]:
+    """The chunk as DB-API rows: Python values, None for empty or invalid cells."""
+    columns = [rows.tolist()] + [typed[c.name].to_numpy(dtype=object, na_value=None).tolist()
+                                 for c in kind.columns]
+    return list(zip(*columns))
+
+
+def _stage_rows(conn: sa.Connection, stage: sa.Table, records: list[tuple]) -> None:
+    """Bulk-insert rows into the staging table through each driver's fastest path."""
+    names = [c.name for c in stage.columns if c.name != "existed"]
+    if conn.dialect.name == "sqlite":
+        # executemany on the driver skips SQLAlchemy's per-row processing (several times faster)
+        insert = stage.insert().compile(dialect=conn.dialect, column_keys=names)
+        conn.exec_driver_sql(str(insert), records)
+    elif conn.dialect.name == "postgresql":
+        # COPY is PostgreSQL's bulk-load path; the statement is composed with psycopg's quoting
+        from psycopg import sql
+        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(stage.name), sql.SQL(", ").join(map(sql.Identifier, names)))
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(copy_sql) as copy:
+            for record in records:
+                copy.write_row(record)
+    else:
+        conn.execute(stage.insert(), [dict(zip(names, r)) for r in records])
+
+
+def _key_match(kind: Kind, a, b) -> list:
+    return [a.c[k] == b.c[k] for k in kind.key]
+
+
+@dataclass
+class _Staging:
+    """The staging table of one import, and the rows each table will hold once it is merged."""
+    kind: Kind
+    table: sa.Table
+    only_new: bool
+
+    def effective(self, kind_name: str):
+        """Rows of a kind's table after the import: for the kind being imported, staged rows
+        replace (or, with only_new, yield to) the rows with the same key."""
+        table = KINDS[kind_name].table
+        if kind_name != self.kind.name:
+            return table
+        s = self.table
+        staged = sa.select(*(s.c[c.name] for c in table.columns))
+        if self.only_new:
+            staged = staged.where(~sa.exists().where(*_key_match(self.kind, table, s)))
+            kept = sa.select(table)
+        else:
+            kept = sa.select(table).where(~sa.exists().where(*_key_match(self.kind, table, s)))
+        return sa.union_all(staged, kept).subquery("effective")
+
+
+# --- rules across rows and tables (SQL over staging) ------------------------------------------
+
+@dataclass(frozen=True)
+class _CrossRule:
+    """A rule that needs other rows: `failing` selects (rownum, *message arguments) of the staged
+    rows that break it, `message` turns those arguments into the reason."""
+    kind: str
+    column: str
+    failing: Callable[[_Staging], sa.Select]
+    message: Callable[..., str]
+
+
+def _reference(kind: str, column: str, target: str, noun: str) -> _CrossRule:
+    """`column` names an existing row of `target`: in the database, or in this file if same kind."""
+    key = KINDS[target].key[0]
+
+    def failing(st: _Staging) -> sa.Select:
+        s, table = st.table, KINDS[target].table
+        value = s.c[column]
+        cond = [value.is_not(None), ~sa.exists().where(table.c[key] == value)]
+        if target == kind:
+            other = s.alias("same_file")
+            cond.append(~sa.exists().where(other.c[key] == value))
+        return sa.select(s.c.rownum, value).where(*cond)
+    where = "in the database or in this file" if target == kind else f"in the database (import {target} first)"
+    return _CrossRule(kind, column, failing, lambda v: f"there is no {noun} {v} {where}")
+
+
+def _parent_elsewhere(st: _Staging) -> sa.Select:
+    s, parent = st.table, st.effective("regions")
+    return (sa.select(s.c.rownum, s.c.parent_code, s.c.country)
+            .select_from(s.join(parent, parent.c.code == s.c.parent_code))
+            .where(s.c.level == 2, sa.or_(parent.c.level != 1, parent.c.country != s.c.country)))
+
+
+def _children_left_behind(st: _Staging) -> sa.Select:
+    """Replaced regions that stop being a level-1 region of their children's country."""
+    s, child, replacement = st.table, schema.regions, st.table.alias("replacement")
+    stmt = (sa.select(s.c.rownum, s.c.code, sa.func.min(child.c.code), sa.func.min(child.c.country))
+            .select_from(s.join(child, child.c.parent_code == s.c.code))
+            .where(~sa.exists().where(replacement.c.code == child.c.code),
+                   sa.or_(s.c.level != 1, s.c.country != child.c.country))
+            .group_by(s.c.rownum, s.c.code))
+    return stmt.where(sa.false()) if st.only_new else stmt  # only_new replaces no row
+
+
+def _region_elsewhere(st: _Staging) -> sa.Select:
+    s, r = st.table, schema.regions
+    return (sa.select(s.c.rownum, s.c.region_code, r.c.country, s.c.country)
+            .select_from(s.join(r, r.c.code == s.c.region_code))
+            .where(r.c.country != s.c.country))
+
+
+def _currency_in_use(country, year, currency=None):
+    c = schema.currencies
+    cond = [c.c.country == country, c.c.from_year <= year, sa.or_(c.c.to_year.is_(None), c.c.to_year >= year)]
+    return cond + ([c.c.currency == currency] if currency is not None else [])
+
+
+def _wrong_currency(st: _Staging) -> sa.Select:
+    s, r, c = st.table, schema.regions, schema.currencies
+    expected = sa.select(sa.func.min(c.c.currency)).where(*_currency_in_use(r.c.country, s.c.year))
+    return (sa.select(s.c.rownum, r.c.country, s.c.year, expected.scalar_subquery())
+            .select_from(s.join(r, r.c.code == s.c.region_code))
+            .where(s.c.currency.is_not(None), s.c.year.is_not(None),
+                   ~sa.exists().where(*_currency_in_use(r.c.country, s.c.year, s.c.currency))))
+
+
+def _currency_message(country: str, year: int, expected: str | None) -> str:
+    if expected is None:
+        return f"no currency is recorded for {country} in {year} (import currencies first)"
+    return f"must be {expected}, the currency of {country} in {year}"
+
+
+_CROSS_RULES = (
+    _reference("regions", "parent_code", "regions", "region"),
+    _CrossRule("regions", "parent_code", _parent_elsewhere,
+               lambda parent, country: f"{parent} is not a level-1 region of {country}"),
+    _CrossRule("regions", "level", _children_left_behind,
+               lambda code, child, country: f"{code} has level-2 regions in the database (such as {child}); "
+                                            f"it must stay a level-1 region of {country}"),
+    _reference("authorities", "region_code", "regions", "region"),
+    _CrossRule("authorities", "region_code", _region_elsewhere,
+               lambda code, region_country, country: f"region {code} is in {region_country}, not in {country}"),
+    _reference("authorities", "parent_id", "authorities", "authority"),
+    _reference("liaison_officers", "authority_id", "authorities", "authority"),
+    _reference("grants", "funder_authority_id", "authorities", "authority"),
+    _reference("grants", "region_code", "regions", "region"),
+    _CrossRule("grants", "currency", _wrong_currency, _currency_message),
+    _reference("consultations", "authority_id", "authorities", "authority"),
+    _reference("trainings", "region_code", "regions", "region"),
+    _reference("trainings", "organiser_authority_id", "authorities", "authority"),
+)
+
+
+def _duplicates(st: _Staging) -> sa.Select:
+    """Rows whose key an earlier row of the file already has, with that earlier row."""
+    s = st.table
+    key = [s.c[k] for k in st.kind.key]
+    first = (sa.select(*key, sa.func.min(s.c.rownum).label("first"))
+             .where(*(k.is_not(None) for k in key)).group_by(*key)
+             .having(sa.func.count() > 1).subquery())
+    return (sa.select(s.c.rownum, first.c.first)
+            .select_from(s.join(first, sa.and_(*(s.c[k] == first.c[k] for k in st.kind.key))))
+            .where(s.c.rownum > first.c.first))
+
+
+def _duplicate_rule(kind: Kind) -> _CrossRule:
+    same = "" if len(kind.key) == 1 else f" (same {', '.join(kind.key)})"
+    return _CrossRule(kind.name, kind.key[0], _duplicates, lambda first: f"duplicate of row {first}{same}")
+
+
+def _report(conn: sa.Connection, st: _Staging, rule: _CrossRule, problems: _Problems) -> None:
+    stmt = rule.failing(st)
+    found = conn.execute(stmt.order_by(stmt.selected_columns[0]).limit(problems.cap)).all()
+    total = len(found)
+    if total == problems.cap:
+        total = conn.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one()
+    problems.add((Problem(row[0], rule.column, rule.message(*row[1:])) for row in found), total)
+
+
+# --- the import -------------------------------------------------------------------------------
+
+_SQLITE_TEMP_STORE = ("PRAGMA temp_store=DEFAULT", "PRAGMA temp_store=FILE", "PRAGMA temp_store=MEMORY")
+
+
+@contextlib.contextmanager
+def _transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection inside one transaction that commits when the block ends without error.
+
+    On SQLite the transaction is begun explicitly (the driver would leave the staging DDL outside
+    it) and IMMEDIATE, so checks and writes see the same data; temporary tables go to a file
+    for the duration, so staging a large file does not grow memory.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                yield conn
+            return
+        raw = conn.connection.driver_connection
+        previous = raw.execute("PRAGMA temp_store").fetchone()[0]
+        raw.execute(_SQLITE_TEMP_STORE[1])
+        try:
+            with conn.begin():
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                yield conn
+        finally:
+            raw.execute(_SQLITE_TEMP_STORE[previous])
+
+
+class _Analyze(sa.sql.expression.Executable, sa.sql.expression.ClauseElement):
+    """ANALYZE one table: PostgreSQL keeps no statistics on temporary tables otherwise."""
+    inherit_cache = False
+
+    def __init__(self, table: sa.Table):
+        self.table = table
+
+
+@compiles(_Analyze)
+def _compile_analyze(element: _Analyze, compiler, **kw) -> str:
+    return "ANALYZE " + compiler.preparer.format_table(element.table)
+
+
+def _stage_file(conn: sa.Connection, kind: Kind, source, problems: _Problems,
+                stage: sa.Table) -> int:
+    """Check every chunk cell by cell and copy it to staging; returns the number of data rows."""
+    count = 0
+    for chunk in source.chunks(settings.get_int("CIVMON_IMPORT_CHUNK_ROWS")):
+        rows, typed = _check_chunk(kind, chunk, problems)
+        count += len(rows) + sum(p.row is not None for p in chunk.problems)
+        if len(rows):
+            _stage_rows(conn, stage, _records(kind, rows, typed))
+    return count
+
+
+def _check_staged(conn: sa.Connection, st: _Staging, problems: _Problems) -> None:
+    """Run the duplicate-key rule and the kind's cross rules over the staged rows."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_Analyze(st.table))
+    for rule in (_duplicate_rule(st.kind), *(r for r in _CROSS_RULES if r.kind == st.kind.name)):
+        _report(conn, st, rule, problems)
+
+
+def _touched_regions(conn: sa.Connection, st: _Staging, replaced: int) -> set | None:
+    """Level-1 regions whose summary rows the merge can change (ALL for dimension kinds)."""
+    kind, s = st.kind, st.table
+    if kind.affects_all_summaries or kind.name not in FACT_KINDS:
+        return summary.ALL
+    new = sa.select(s).where(~s.c.existed).subquery() if st.only_new else s
+    codes = summary.regions_of(conn, kind.name, new)
+    if replaced and not st.only_new:
+        old = sa.select(kind.table).where(sa.exists().where(*_key_match(kind, kind.table, s), s.c.existed))
+        codes |= summary.regions_of(conn, kind.name, old.subquery())
+    return codes
+
+
+def _merge(conn: sa.Connection, st: _Staging) -> None:
+    """New keys are inserted first, so that replaced rows may point at them; then replacements."""
+    kind, s, table = st.kind, st.table, st.kind.table
+    names = [c.db_name for c in kind.columns]
+    conn.execute(table.insert().from_select(names, sa.select(*(s.c[n] for n in names)).where(~s.c.existed)))
+    if not st.only_new:
+        values = {n: s.c[n] for n in names if n not in kind.key}
+        conn.execute(table.update().where(*_key_match(kind, table, s), s.c.existed).values(values))
+
+
+def _set_info(conn: sa.Connection, key: str, value: str) -> None:
+    info = schema.dataset_info
+    if not conn.execute(info.update().where(info.c.key == key).values(value=value)).rowcount:
+        conn.execute(info.insert().values(key=key, value=value))
+
+
+def _log(conn: sa.Connection, result: ImportResult, source: str) -> None:
+    """The import log row, the next data version and the time of this import."""
+    now = dt.datetime.now(dt.timezone.utc)
+    conn.execute(schema.import_log.insert().values(
+        kind=result.kind, file_name=result.file_name, sha256=result.sha256, rows=result.rows,
+        added=result.added, replaced=result.replaced, source=source, imported_at=now))
+    info = schema.dataset_info
+    version = conn.execute(sa.select(info.c.value).where(info.c.key == "data_version")
+                           .with_for_update()).scalar()
+    _set_info(conn, "data_version", str(int(version or 0) + 1))
+    _set_info(conn, "last_import_at", now.isoformat(timespec="seconds"))
+
+
+def _stage_and_check(conn: sa.Connection, kind: Kind, source, result: ImportResult,
+                     problems: _Problems, only_new: bool) -> _Staging:
+    """Stage the whole file and run every rule; raises _Rejected when any is broken."""
+    stage = _stage_table(kind)
+    stage.create(conn)
+    result.rows = _stage_file(conn, kind, source, problems, stage)
+    if not result.rows and not problems.count:
+        raise _FileProblem("The file has a header row but no data rows.")
+    sa.Index(f"ix_{stage.name}_key", *(stage.c[k] for k in kind.key)).create(conn)
+    st = _Staging(kind, stage, only_new)
+    _check_staged(conn, st, problems)
+    if problems.count:
+        raise _Rejected
+    return st
+
+
+def _count_existing(conn: sa.Connection, st: _Staging, result: ImportResult) -> int:
+    """Flag the staged rows whose key is already in the table; set added and replaced."""
+    kind, stage = st.kind, st.table
+    conn.execute(stage.update().values(existed=True)
+                 .where(sa.exists().where(*_key_match(kind, kind.table, stage))))
+    existing = conn.execute(sa.select(sa.func.count()).select_from(stage).where(stage.c.existed)).scalar_one()
+    result.added, result.replaced = result.rows - existing, 0 if st.only_new else existing
+    return existing
+
+
+def _apply(conn: sa.Connection, st: _Staging, result: ImportResult, existing: int, log_source: str) -> None:
+    """Merge the staged rows, refresh the summaries they can change, and log the import."""
+    families = summary.FAMILIES_BY_KIND.get(st.kind.name, ())
+    regions = _touched_regions(conn, st, existing) if families else set()
+    _merge(conn, st)
+    st.table.drop(conn)
+    if families and result.added + result.replaced:
+        summary.refresh(conn, families, regions)
+    _log(conn, result, log_source)
+
+
+def _run(conn: sa.Connection, kind: Kind, source, result: ImportResult, problems: _Problems,
+         only_new: bool, log_source: str) -> None:
+    """Everything inside the transaction; raises _Rejected to roll it back."""
+    st = _stage_and_check(conn, kind, source, result, problems, only_new)
+    existing = _count_existing(conn, st, result)
+    if result.dry_run:
+        raise _Rejected
+    _apply(conn, st, result, existing, log_source)
+
+
+def _open(path: Path) -> tuple[str, _CsvFile | _Workbook]:
+    """The file's SHA-256 and a reader for its header and chunks."""
+    fmt, digest = _sniff(path)
+    return digest, (_CsvFile(path) if fmt == "csv" else _Workbook(path))
+
+
+def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, source: str = "cli",
+                only_new: bool = False) -> ImportResult:
+    """Validate one file of `kind` and, if it has no problem and this is not a dry run, load it
+    (replacing rows whose key exists, or skipping them with only_new). Never raises for bad input."""
+    path = Path(path)
+    result = ImportResult(kind, path.name, dry_run=dry_run)
+    try:
+        if kind not in KINDS:
+            raise _FileProblem(f"Unknown kind {kind!r}; the kinds are: {', '.join(LOAD_ORDER)}.")
+        spec = KINDS[kind]
+        result.sha256, source_file = _open(path)
+        _check_header(spec, source_file.header)
+        problems = _Problems(spec, max(1, settings.get_int("CIVMON_MAX_REPORTED_PROBLEMS")))
+        try:
+            with _transaction(engine) as conn:
+                _run(conn, spec, source_file, result, problems, only_new, source)
+        except _Rejected:
+            pass
+        except (sa.exc.IntegrityError, sa.exc.DataError) as exc:  # a rule the checks above missed
+            raise _FileProblem(f"The database refused the file: {exc.orig}".rstrip() + ".") from None
+        result.problems, result.problem_count = problems.sorted(), problems.count
+    except _FileProblem as exc:
+        result.problems, result.problem_count = [Problem(None, None, str(exc))], 1
+    except OSError as exc:
+        result.problems, result.problem_count = [Problem(None, None, f"The file cannot be read: {exc}.")], 1
+    if not result.ok:
+        result.added = result.replaced = 0
+    return result
+
+
+def write_templates(directory=DATA_DIR / "templates") -> list[Path]:
+    """Write data/templates/KIND.csv for every kind: the header and the example row of the contract."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in LOAD_ORDER:
+        kind = KINDS[name]
+        path = directory / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(kind.column_names)
+            writer.writerow(c.example for c in kind.columns)
+        paths.append(path)
+    return paths
