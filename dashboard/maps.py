@@ -382,11 +382,11 @@ def _colorbar(value_label: str, hover_format: str) -> dict:
                 thickness=14, len=0.8, outlinewidth=0)
 
 
-def _no_data_note(count: int) -> str:
-    return f"<span style='color:{NO_DATA_COLOR}'>■</span> no data ({count})"
+def _no_data_note(count: int, no_data: str = "no data") -> str:
+    return f"<span style='color:{NO_DATA_COLOR}'>■</span> {no_data} ({count})"
 
 
-def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected) -> go.Figure:
+def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, no_data) -> go.Figure:
     by_code = {f["properties"]["code"]: f for f in fc["features"]}
     drawn = [r for r in rows if r["code"] in by_code]
     missing = [r["code"] for r in rows if r["code"] not in by_code]
@@ -413,8 +413,8 @@ def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected) 
     if no_value:
         traces.append(go.Choropleth(
             **common(no_value), z=[0] * len(no_value), colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]],
-            showscale=False, marker=dict(line=dict(color=BORDER_COLOR, width=0.7)), name="no data",
-            hovertemplate=f"<b>%{{text}}</b><br>%{{location}}<br>{value_label}: no data<extra></extra>"))
+            showscale=False, marker=dict(line=dict(color=BORDER_COLOR, width=0.7)), name=no_data,
+            hovertemplate=f"<b>%{{text}}</b><br>%{{location}}<br>{value_label}: {no_data}<extra></extra>"))
     sel = [r for r in drawn if r["code"] in selected]
     for colour, width in (("#ffffff", 5), ("#000000", 2.2)):   # white halo under a black line
         if sel:
@@ -423,7 +423,7 @@ def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected) 
                 showscale=False, marker=dict(line=dict(color=colour, width=width)), hoverinfo="skip",
                 name="selected"))
 
-    notes = [_no_data_note(len(no_value))] if no_value else []
+    notes = [_no_data_note(len(no_value), no_data)] if no_value else []
     if missing:
         notes.append("not on the map (no geometry): " + ", ".join(missing))
     fig = go.Figure(traces)
@@ -459,7 +459,7 @@ def _tile_blocks(rows: list[dict]) -> tuple[dict[str, tuple[int, int]], list[dic
     return cells, labels
 
 
-def _tiles(rows, *, value_label, hover_format, scale, title, selected) -> go.Figure:
+def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data) -> go.Figure:
     cells, country_labels = _tile_blocks(rows)
     nrows = max(r for r, _ in cells.values()) + 1
     ncols = max(c for _, c in cells.values()) + 1
@@ -493,9 +493,10 @@ def _tiles(rows, *, value_label, hover_format, scale, title, selected) -> go.Fig
     if any(v == 0 for line in z_none for v in line):
         traces.append(go.Heatmap(
             **common, z=z_none, colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]], showscale=False,
-            name="no data", hovertemplate=f"<b>%{{text}}</b><br>%{{customdata}}<br>{value_label}: no data<extra></extra>"))
-    traces.append(go.Scatter(x=lx, y=ly, text=ltext, mode="text", textfont=dict(color=lcolour, size=11),
-                             hoverinfo="skip", showlegend=False, name="labels"))
+            name=no_data, hovertemplate=f"<b>%{{text}}</b><br>%{{customdata}}<br>{value_label}: {no_data}<extra></extra>"))
+    if len(country_labels) <= 1:  # several countries' blocks are too small for labels: hover names them
+        traces.append(go.Scatter(x=lx, y=ly, text=ltext, mode="text", textfont=dict(color=lcolour, size=11),
+                                 hoverinfo="skip", showlegend=False, name="labels"))
 
     shapes = []
     for colour, width in (("#ffffff", 5), ("#000000", 2.2)):
@@ -505,9 +506,9 @@ def _tiles(rows, *, value_label, hover_format, scale, title, selected) -> go.Fig
                 shapes.append(dict(type="rect", xref="x", yref="y", x0=c - 0.47, x1=c + 0.47, y0=r - 0.47,
                                    y1=r + 0.47, line=dict(color=colour, width=width), fillcolor="rgba(0,0,0,0)",
                                    layer="above"))
-    no_data = sum(1 for r in rows if r["value"] is None)
+    missing = sum(1 for r in rows if r["value"] is None)
     fig = go.Figure(traces)
-    fig.update_layout(**_base_layout(title, [_no_data_note(no_data)] if no_data else []))
+    fig.update_layout(**_base_layout(title, [_no_data_note(missing, no_data)] if missing else []))
     fig.update_layout(shapes=shapes, annotations=list(fig.layout.annotations) + country_labels,
                       showlegend=False, hovermode="closest")
     top = -1.5 if country_labels else -0.5
@@ -519,7 +520,8 @@ def _tiles(rows, *, value_label, hover_format, scale, title, selected) -> go.Fig
 
 def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region_code",
                name_col: str = "region_name", value_col: str, value_label: str, hover_format: str = ",.1f",
-               colorscale=None, title: str | None = None, selected: list[str] | None = None) -> go.Figure:
+               colorscale=None, title: str | None = None, selected: list[str] | None = None,
+               no_data: str = "no data", empty: str = "No regions to show") -> go.Figure:
     """A map of one value per level-1 region.
 
     ``country``: the country shown; rows of other countries are left out. ``None``: taken from the codes;
@@ -538,14 +540,14 @@ def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region
     if not rows:
         fig = go.Figure()
         fig.update_layout(**_base_layout(title, []))
-        fig.add_annotation(text="No regions to show", xref="paper", yref="paper", x=0.5, y=0.5,
+        fig.add_annotation(text=empty, xref="paper", yref="paper", x=0.5, y=0.5,
                            showarrow=False, font=dict(size=14, color="#555"))
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         return fig
     countries = {_country_of(r["code"]) for r in rows}
     opts = dict(value_label=value_label, hover_format=hover_format, scale=_scale(colorscale), title=title,
-                selected=set(selected or ()))
+                selected=set(selected or ()), no_data=no_data)
     if len(countries) == 1:
         fc = _geometry(next(iter(countries)))
         if fc is not None:

@@ -1,0 +1,83 @@
+"""The app's callbacks: filters write the address; each chart draws itself from the address.
+
+Filters → `?country=…&region=…` (canonical order) → Dash Pages renders the page for that address
+→ each chart card's store holds the address → one small callback per chart draws it. Back and
+forward, shared links and reloads all go through the same address, so they restore the view.
+"""
+from __future__ import annotations
+
+from dash import ALL, MATCH, Input, Output, State as DashState, callback, ctx, html, no_update
+
+from queries import FilterError, meta
+
+from . import charts, components as c, i18n, state as st
+
+
+def _values_to_state(country, region, year_from, year_to, level, lang) -> st.State:
+    country = tuple(country or ())
+    region = [r for r in (region or ()) if not country or r.split("-")[0] in country]
+    return st.parse({"country": ",".join(country), "region": ",".join(region),
+                     "year_from": year_from, "year_to": year_to, "level": ",".join(level or ()),
+                     "lang": lang})
+
+
+@callback(Output(c.URL, "search"),
+          [Input(i, "value") for i in c.FILTER_IDS], DashState(c.URL, "search"),
+          prevent_initial_call=True)
+def filters_to_address(country, region, year_from, year_to, level, lang, current):
+    """A filter change becomes the page's address (and a step in the browser's history)."""
+    if year_from is not None and year_to is not None and year_from > year_to:
+        year_from, year_to = year_to, year_from
+    new = _values_to_state(country, region, year_from, year_to, level, lang).search
+    return no_update if new == (current or "") else new
+
+
+@callback(Output(c.URL, "search", allow_duplicate=True),
+          Input({"type": "chart-graph", "chart": ALL}, "clickData"), DashState(c.URL, "search"),
+          prevent_initial_call=True)
+def region_click_to_address(clicks, current):
+    """A click on a region in a map or ranking filters the page to that region."""
+    trigger = ctx.triggered_id
+    if not trigger or not ctx.triggered or not ctx.triggered[0]["value"]:
+        return no_update
+    point = ctx.triggered[0]["value"]["points"][0]
+    code = point.get("customdata") or point.get("location")
+    if isinstance(code, list):
+        code = code[0] if code else None
+    if not isinstance(code, str) or "-" not in code:
+        return no_update
+    state = st.parse(current)
+    new = state.with_filter(regions=(code,), countries=(code.split("-")[0],)).search
+    return no_update if new == (current or "") else new
+
+
+def render_chart(chart_id: str, search: str):
+    """(figure, table) of one chart for an address; an explained empty view when it cannot be drawn."""
+    state = st.parse(search)
+    tr = i18n.translator(state.lang)
+    chart = charts.get(chart_id)
+    if state.error:
+        return charts._empty(chart, state, state.error), html.P(state.error)
+    try:
+        df = chart.data(state)
+    except FilterError as exc:
+        return charts._empty(chart, state, str(exc)), html.P(str(exc))
+    table = c.data_table(df, state) if len(df) else html.P(tr("No rows for these filters."))
+    return chart.figure(df, state), table
+
+
+@callback(Output({"type": "chart-graph", "chart": MATCH}, "figure"),
+          Output({"type": "chart-table", "chart": MATCH}, "children"),
+          Input({"type": "chart-state", "chart": MATCH}, "data"), DashState({"type": "chart-state", "chart": MATCH}, "id"))
+def draw_chart(search, store_id):
+    return render_chart(store_id["chart"], search)
+
+
+@callback(Output({"type": "chart-table", "chart": MATCH}, "children", allow_duplicate=True),
+          Input({"type": "table-state", "chart": MATCH}, "data"), DashState({"type": "table-state", "chart": MATCH}, "id"),
+          prevent_initial_call="initial_duplicate")
+def draw_table(search, store_id):
+    return render_chart(store_id["chart"], search)[1]
+
+
+__all__ = ["filters_to_address", "region_click_to_address", "draw_chart", "draw_table", "meta"]

@@ -1,0 +1,218 @@
+"""Building blocks every page uses: the filter bar, chart cards, headline figures, notices.
+
+Component ids are constants here (or pattern-matching dicts built here), never retyped strings.
+"""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dash_table, dcc, html
+
+from queries import FilterError, meta, registry
+from queries.contract import LEVELS_OF_GOVERNMENT
+
+from . import charts, i18n
+from .state import State
+
+# --- ids ---------------------------------------------------------------------------------------
+URL = "url"
+F_COUNTRY, F_REGION, F_YEAR_FROM, F_YEAR_TO, F_LEVEL, F_LANG = (
+    "f-country", "f-region", "f-year-from", "f-year-to", "f-level", "f-lang")
+FILTER_IDS = (F_COUNTRY, F_REGION, F_YEAR_FROM, F_YEAR_TO, F_LEVEL, F_LANG)
+RESET = "f-reset"
+
+
+def chart_graph_id(chart_id: str) -> dict:
+    return {"type": "chart-graph", "chart": chart_id}
+
+
+def chart_state_id(chart_id: str) -> dict:
+    """The store holding the view's query string; tables without a figure have a type of their own."""
+    kind = "table-state" if charts.get(chart_id).build is charts.build_table else "chart-state"
+    return {"type": kind, "chart": chart_id}
+
+
+def chart_table_id(chart_id: str) -> dict:
+    return {"type": "chart-table", "chart": chart_id}
+
+
+NAV = (("/", "Overview"), ("/liaison", "Liaison officers"), ("/funding", "Funding"),
+       ("/consultations", "Consultations"), ("/training", "Training"), ("/data", "Data"), ("/about", "About"))
+
+
+def _(text: str) -> str:
+    return text
+
+
+for _path, _label in NAV:  # register the navigation labels for extraction
+    _(_label)
+
+
+# --- shell -------------------------------------------------------------------------------------
+
+def navbar(state: State, path: str) -> html.Header:
+    tr = i18n.translator(state.lang)
+    links = [dbc.NavItem(dbc.NavLink(tr(label), href=href + state.search, active=(href == path),
+                                     className="px-2")) for href, label in NAV]
+    return html.Header(dbc.Navbar(dbc.Container([
+        html.A([html.Span("civmon", className="brand-name"),
+                html.Span(tr("Public authorities and civil society"), className="brand-tag d-none d-md-inline")],
+               href="/" + state.search, className="navbar-brand"),
+        dbc.Nav(links, className="flex-wrap", navbar=True),
+    ], fluid=True), color="primary", dark=True, className="mb-0"), className="no-print-nav")
+
+
+def filter_bar(state: State) -> html.Form:
+    """Country, region (options follow the country), year range, level and language."""
+    tr = i18n.translator(state.lang)
+    f = state.filter
+    info = _dataset_info()
+    countries = [{"label": f"{i18n.country_name(c, state.lang)} ({c})", "value": c} for c in info.countries]
+    regions = [{"label": f"{i18n.region_name(code, name, state.lang)} ({code})", "value": code}
+               for code, name, _c in meta.level1_regions(f.countries)]
+    years = [{"label": str(y), "value": y} for y in info.years]
+    levels = [{"label": tr(charts.level_label(lv)), "value": lv} for lv in LEVELS_OF_GOVERNMENT]
+    langs = [{"label": name, "value": code} for code, name in i18n.LANGUAGES.items()]
+
+    def field(label, control, width):
+        return dbc.Col([dbc.Label(tr(label), html_for=control.id, className="small fw-semibold mb-1"), control],
+                       xs=12, sm=6, lg=width)
+
+    return html.Form(dbc.Row([
+        field("Country", dcc.Dropdown(id=F_COUNTRY, options=countries, value=list(f.countries), multi=True,
+                                      placeholder=tr("All countries")), 2),
+        field("Region", dcc.Dropdown(id=F_REGION, options=regions, value=list(f.regions), multi=True,
+                                     placeholder=tr("All regions")), 2),
+        field("From", dcc.Dropdown(id=F_YEAR_FROM, options=years, value=f.year_from, placeholder=tr("all"),
+                                   clearable=True), 1),
+        field("To", dcc.Dropdown(id=F_YEAR_TO, options=years, value=f.year_to, placeholder=tr("all"),
+                                 clearable=True), 1),
+        field("Level of government", dcc.Dropdown(id=F_LEVEL, options=levels, value=list(f.levels), multi=True,
+                                                  placeholder=tr("All levels")), 2),
+        field("Language", dcc.Dropdown(id=F_LANG, options=langs, value=state.lang, clearable=False), 2),
+        dbc.Col(html.A(tr("Reset filters"), id=RESET, href="?" + (f"lang={state.lang}" if state.lang != "en" else ""),
+                       className="btn btn-outline-secondary btn-sm w-100"), xs=12, sm=6, lg=2,
+                className="d-flex align-items-end"),
+    ], className="g-2 align-items-end"), className="filter-bar no-print", role="search",
+        **{"aria-label": tr("Filters")})
+
+
+def _dataset_info():
+    return meta.dataset_info()
+
+
+def demo_notice(state: State):
+    info = _dataset_info()
+    if not info.demo:
+        return None
+    tr = i18n.translator(state.lang)
+    return dbc.Alert([html.Strong(tr("Demo data. ")),
+                      tr("The figures on these pages are generated examples, not official statistics.")],
+                     color="warning", className="py-2 mb-3", id="demo-notice")
+
+
+def footer(state: State) -> html.Footer:
+    tr = i18n.translator(state.lang)
+    info = _dataset_info()
+    last = i18n.date(info.last_import_at.date(), state.lang) if info.last_import_at else tr("never")
+    return html.Footer(dbc.Container([
+        html.Span(f"{tr('Last import')}: {last}", id="last-import"),
+        html.Span(" · "),
+        html.A(tr("About the data"), href="/about" + state.search),
+    ], fluid=True), className="site-footer")
+
+
+def problem_view(state: State, message: str) -> html.Div:
+    """The explained empty view for parameters that cannot be used."""
+    tr = i18n.translator(state.lang)
+    return dbc.Alert([html.H2(tr("Nothing to show for this address"), className="h5"),
+                      html.P(message, className="mb-1", id="problem-message"),
+                      html.A(tr("Show everything"), href="?" + (f"lang={state.lang}" if state.lang != "en" else ""))],
+                     color="info", className="mt-3")
+
+
+# --- content -----------------------------------------------------------------------------------
+
+def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
+    """A card with the chart's title and definition; the figure and its data table are filled by a
+    callback (one request per chart), the table one click away as the chart's text alternative."""
+    tr = i18n.translator(state.lang)
+    chart = charts.get(chart_id)
+    q = chart.query
+    is_table = chart.build is charts.build_table
+    body = [html.P(tr(q.definition), className="small text-muted mb-2 chart-definition")]
+    if is_table:
+        body.append(dcc.Loading(html.Div(id=chart_table_id(chart_id)), type="dot"))
+    else:
+        body += [
+            dcc.Loading(dcc.Graph(id=chart_graph_id(chart_id), config=charts.GRAPH_CONFIG,
+                                  figure=_placeholder_figure(chart.height), className="chart-graph"), type="dot"),
+            html.Details([html.Summary(tr("Show the data behind this chart")),
+                          html.Div(id=chart_table_id(chart_id), className="mt-2")], className="chart-data"),
+        ]
+    body.append(dcc.Store(id=chart_state_id(chart_id), data=state.search))
+    return dbc.Col(dbc.Card([
+        dbc.CardHeader(html.H2(tr(chart.title), className="h6 mb-0")),
+        dbc.CardBody(body),
+    ], className="chart-card h-100", id=f"card-{chart_id}"), xs=12, lg=width, className="mb-3")
+
+
+def _placeholder_figure(height: int) -> dict:
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": height,
+                                   "margin": {"l": 0, "r": 0, "t": 0, "b": 0}}}
+
+
+def data_table(df, state: State, page_size: int = 10, table_id=None) -> dash_table.DataTable:
+    tr = i18n.translator(state.lang)
+    kwargs = {"id": table_id} if table_id else {}
+    return dash_table.DataTable(
+        data=charts.rows(df), columns=[{"name": c, "id": c} for c in df.columns],
+        sort_action="native", page_size=page_size, style_table={"overflowX": "auto"},
+        style_cell={"fontFamily": "inherit", "fontSize": "13px", "padding": "4px 8px", "textAlign": "left"},
+        style_header={"fontWeight": "600", "backgroundColor": "#f1f3f5"},
+        tooltip_header={c: tr(c) for c in df.columns}, **kwargs)
+
+
+def kpi(label: str, value: str, definition: str, kpi_id: str, note: str | None = None) -> dbc.Col:
+    """One headline figure; its definition shows on hover and to screen readers."""
+    return dbc.Col(html.Div([
+        html.Div(label, className="kpi-label"),
+        html.Div(value, className="kpi-value", id=kpi_id),
+        html.Div(note or "", className="kpi-note"),
+    ], className="kpi", title=definition, tabIndex=0, role="group", **{"aria-label": f"{label}: {value}. {definition}"}),
+        xs=6, md=3, className="mb-3")
+
+
+def page(state: State, path: str, title: str, intro: str, content, error: str | None = None) -> html.Div:
+    """The frame every page shares: navigation, filters, notices, the content and the footer."""
+    tr = i18n.translator(state.lang)
+    message = error or state.error
+    return html.Div([
+        navbar(state, path),
+        html.Main(dbc.Container([
+            filter_bar(state),
+            demo_notice(state),
+            html.H1(tr(title), className="h3 mt-3 mb-1"),
+            html.P(tr(intro), className="text-muted mb-3 page-intro"),
+            problem_view(state, message) if message else html.Div(content, id="page-content"),
+        ], fluid=True, className="page-body"), id="main"),
+        footer(state),
+    ], lang=state.lang)
+
+
+def safe_run(query_id: str, state: State):
+    """A query's rows, or (None, message) when the filter names something unknown."""
+    try:
+        return registry.get(query_id).run(state.filter), None
+    except FilterError as exc:
+        return None, str(exc)
+
+
+def guarded(state: State, path: str, title: str, intro: str, build) -> html.Div:
+    """The page, or the explained empty view when the address names something unknown."""
+    if state.error:
+        return page(state, path, title, intro, None)
+    try:
+        content = build()
+    except FilterError as exc:
+        return page(state, path, title, intro, None, error=str(exc))
+    return page(state, path, title, intro, content)

@@ -1,0 +1,110 @@
+"""Languages of the interface: gettext catalogues, localised region names, number and date formats.
+
+Catalogues live in dashboard/locales/<lang>/LC_MESSAGES/messages.po (extracted with Babel from the
+`_()` calls, see the Makefile's `messages` target) and are read once at start-up. Region names
+come from pycountry's ISO 3166-2 catalogues where it has them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext as _gettext
+from pathlib import Path
+
+import pycountry
+from babel import Locale
+from babel.dates import format_date as _format_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+LANGUAGES = {"en": "English", "ro": "Română", "ru": "Русский", "bg": "Български", "sr": "Српски"}
+DEFAULT = "en"
+# Babel locale per interface language (Serbian in Cyrillic, as its official script).
+BABEL_LOCALE = {"en": "en_GB", "ro": "ro_RO", "ru": "ru_RU", "bg": "bg_BG", "sr": "sr_Cyrl_RS"}
+
+
+def normalise(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT
+
+
+@functools.cache
+def _catalogue(lang: str) -> dict[str, str]:
+    path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if lang == DEFAULT or not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def translator(lang: str | None):
+    """The `_` function for a language: the translation, or the English text when there is none."""
+    table = _catalogue(normalise(lang))
+
+    def _(text: str) -> str:
+        return table.get(text, text)
+    return _
+
+
+@functools.cache
+def _iso_names(lang: str):
+    try:
+        return _gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError:
+        return _gettext.NullTranslations()
+
+
+def region_name(code: str, fallback: str, lang: str | None) -> str:
+    """A level-1 region's name in the language, from pycountry's catalogue; else the stored name."""
+    sub = pycountry.subdivisions.get(code=code)
+    if sub is None:
+        return fallback
+    if normalise(lang) == DEFAULT:
+        return sub.name
+    return _iso_names(normalise(lang)).gettext(sub.name)
+
+
+@functools.cache
+def _country_names(lang: str):
+    try:
+        return _gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError:
+        return _gettext.NullTranslations()
+
+
+def country_name(code: str, lang: str | None) -> str:
+    c = pycountry.countries.get(alpha_2=code)
+    if c is None:
+        return code
+    name = getattr(c, "common_name", None) or c.name
+    return name if normalise(lang) == DEFAULT else _country_names(normalise(lang)).gettext(name)
+
+
+def locale(lang: str | None) -> Locale:
+    return Locale.parse(BABEL_LOCALE[normalise(lang)])
+
+
+def number(value, lang: str | None, digits: int = 0) -> str:
+    """A number as the language writes it; an empty value as an en dash."""
+    if value is None:
+        return "–"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=fmt, locale=locale(lang))
+
+
+def percent(value, lang: str | None) -> str:
+    """A percentage value (already × 100, one decimal) as the language writes it."""
+    if value is None:
+        return "–"
+    return format_percent(value / 100, format="#,##0.0%", locale=locale(lang))
+
+
+def money(value, currency: str | None, lang: str | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{number(value, lang, digits)} {currency or ''}".strip()
+
+
+def date(value: dt.date | None, lang: str | None) -> str:
+    return "–" if value is None else _format_date(value, format="long", locale=locale(lang))

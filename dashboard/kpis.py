@@ -1,0 +1,139 @@
+"""Headline figures for the pages, computed from the same indicator tables the charts use."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+
+from queries import registry
+
+from . import components as c, i18n
+from .state import State
+
+
+def _sum(df, col) -> float:
+    return float(sum(v for v in df[col] if v is not None and v == v)) if len(df) else 0.0
+
+
+def _pct(num, den):
+    return None if not den else round(100.0 * num / den, 1)
+
+
+def _change(df, col, state: State, pct: bool = False) -> str | None:
+    """'+12.3 % vs 2023' style note comparing the last year in the table with the one before."""
+    tr = i18n.translator(state.lang)
+    if len(df) < 2:
+        return None
+    last, prev = df.iloc[-1], df.iloc[-2]
+    a, b = last[col], prev[col]
+    if a is None or b is None or a != a or b != b:
+        return None
+    if pct:
+        return f"{'+' if a >= b else '−'}{i18n.number(abs(a - b), state.lang, 1)} {tr('points vs')} {int(prev['year'])}"
+    if not b:
+        return None
+    change = 100.0 * (a - b) / b
+    return f"{'+' if change >= 0 else '−'}{i18n.percent(abs(change), state.lang)} {tr('vs')} {int(prev['year'])}"
+
+
+def _run(query_id, state):
+    return registry.get(query_id).run(state.filter)
+
+
+def _definition(query_id, state):
+    return i18n.translator(state.lang)(registry.get(query_id).definition)
+
+
+def liaison(state: State) -> dbc.Row:
+    tr = i18n.translator(state.lang)
+    df = _run("liaison-coverage", state)
+    n, covered, compliant = _sum(df, "authorities"), _sum(df, "covered"), _sum(df, "compliant")
+    on = i18n.date(state.filter.reference_date(), state.lang)
+    d = _definition("liaison-coverage", state)
+    return dbc.Row([
+        c.kpi(tr("Authorities"), i18n.number(n, state.lang), d, "kpi-authorities", f"{tr('on')} {on}"),
+        c.kpi(tr("With a liaison officer"), i18n.percent(_pct(covered, n), state.lang), d, "kpi-coverage",
+              f"{i18n.number(covered, state.lang)} {tr('authorities')}"),
+        c.kpi(tr("Officer of sufficient rank"), i18n.percent(_pct(compliant, n), state.lang), d, "kpi-compliance",
+              f"{i18n.number(compliant, state.lang)} {tr('authorities')}"),
+        c.kpi(tr("Without an officer"), i18n.number(n - covered, state.lang), d, "kpi-without", None),
+    ])
+
+
+def funding(state: State) -> dbc.Row:
+    tr = i18n.translator(state.lang)
+    years = _run("funding-by-year", state)
+    procs = _run("funding-by-procedure", state)
+    currency = next((x for x in years["currency"] if x), "") if len(years) else ""
+    total = _sum(years, "amount") if len(years) and all(v is not None and v == v for v in years["amount"]) else None
+    comp = next((r["share_pct"] for r in procs.to_dict("records") if r["procedure"] == "competitive"), None)
+    d = _definition("funding-by-year", state)
+    last = years.iloc[-1] if len(years) else None
+    return dbc.Row([
+        c.kpi(tr("Granted to NGOs"), i18n.money(total, currency, state.lang), d, "kpi-amount",
+              f"{int(years['year'].iloc[0])}–{int(years['year'].iloc[-1])}" if len(years) else None),
+        c.kpi(tr("Grants"), i18n.number(_sum(years, "grants"), state.lang), d, "kpi-grants",
+              _change(years, "grants", state)),
+        c.kpi(tr("Last year"), i18n.money(None if last is None else last["amount"], currency, state.lang), d,
+              "kpi-last-year", _change(years, "amount", state)),
+        c.kpi(tr("Through competitive calls"), i18n.percent(comp, state.lang),
+              _definition("funding-by-procedure", state), "kpi-competitive", None),
+    ])
+
+
+def consultations(state: State) -> dbc.Row:
+    tr = i18n.translator(state.lang)
+    df = _run("consultation-participation", state)
+    n, comments = _sum(df, "consultations"), _sum(df, "comments_received")
+    d = _definition("consultation-participation", state)
+    return dbc.Row([
+        c.kpi(tr("Consultations"), i18n.number(n, state.lang), d, "kpi-consultations", _change(df, "consultations", state)),
+        c.kpi(tr("Comments per consultation"), i18n.number(None if not n else comments / n, state.lang, 1), d,
+              "kpi-comments", None),
+        c.kpi(tr("Comments accepted"), i18n.percent(_pct(_sum(df, "comments_accepted"), comments), state.lang), d,
+              "kpi-accepted", _change(df, "acceptance_pct", state, pct=True)),
+        c.kpi(tr("Legal minimum period respected"), i18n.percent(_pct(_sum(df, "on_time"), n), state.lang), d,
+              "kpi-on-time", _change(df, "on_time_pct", state, pct=True)),
+    ])
+
+
+def training(state: State) -> dbc.Row:
+    tr = i18n.translator(state.lang)
+    df = _run("training-reach", state)
+    people = _sum(df, "participants")
+    d = _definition("training-reach", state)
+    last = df.iloc[-1] if len(df) else None
+    return dbc.Row([
+        c.kpi(tr("Trainings"), i18n.number(_sum(df, "trainings"), state.lang), d, "kpi-trainings",
+              _change(df, "trainings", state)),
+        c.kpi(tr("Participants"), i18n.number(people, state.lang), d, "kpi-participants",
+              _change(df, "participants", state)),
+        c.kpi(tr("From CSOs"), i18n.percent(_pct(_sum(df, "participants_cso"), people), state.lang), d, "kpi-cso",
+              None),
+        c.kpi(tr("Municipalities reached, last year"),
+              i18n.percent(None if last is None else last["reach_pct"], state.lang), d, "kpi-reach",
+              None if last is None else str(int(last["year"]))),
+    ])
+
+
+def overview(state: State) -> dbc.Row:
+    """One headline figure per area, with what changed since the previous year."""
+    tr = i18n.translator(state.lang)
+    cov = _run("liaison-coverage", state)
+    n, covered = _sum(cov, "authorities"), _sum(cov, "covered")
+    years = _run("funding-by-year", state)
+    currency = next((x for x in years["currency"] if x), "") if len(years) else ""
+    cons = _run("consultation-participation", state)
+    train = _run("training-reach", state)
+    last = lambda df, col: None if not len(df) else df.iloc[-1][col]  # noqa: E731
+    year = lambda df: str(int(df.iloc[-1]["year"])) if len(df) else ""  # noqa: E731
+    return dbc.Row([
+        c.kpi(tr("Authorities with a liaison officer"), i18n.percent(_pct(covered, n), state.lang),
+              _definition("liaison-coverage", state), "kpi-coverage",
+              f"{tr('on')} {i18n.date(state.filter.reference_date(), state.lang)}"),
+        c.kpi(f"{tr('Granted to NGOs in')} {year(years)}", i18n.money(last(years, "amount"), currency, state.lang),
+              _definition("funding-by-year", state), "kpi-amount", _change(years, "amount", state)),
+        c.kpi(f"{tr('Consultations on time in')} {year(cons)}", i18n.percent(last(cons, "on_time_pct"), state.lang),
+              _definition("consultation-participation", state), "kpi-on-time",
+              _change(cons, "on_time_pct", state, pct=True)),
+        c.kpi(f"{tr('Training participants in')} {year(train)}", i18n.number(last(train, "participants"), state.lang),
+              _definition("training-reach", state), "kpi-participants", _change(train, "participants", state)),
+    ])

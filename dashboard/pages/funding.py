@@ -1,0 +1,20 @@
+"""Funding: public money granted to NGOs by county, year, domain, procedure, funder and recipient."""
+import dash
+import dash_bootstrap_components as dbc
+
+from dashboard import components as c, kpis, state as st
+
+dash.register_page(__name__, path="/funding", title="civmon — funding", order=2)
+
+
+def layout(**query):
+    state = st.parse(query)
+    return c.guarded(state, "/funding", "Funding",
+                     "How much public money do authorities grant to NGOs, where, for what, and through which "
+                     "procedure?", lambda: [
+        kpis.funding(state),
+        dbc.Row([c.chart_card("funding-by-county", state, 7), c.chart_card("funding-by-county-ranking", state, 5)]),
+        dbc.Row([c.chart_card("funding-by-year", state, 6), c.chart_card("funding-by-domain", state, 6)]),
+        dbc.Row([c.chart_card("funding-by-procedure", state, 12)]),
+        dbc.Row([c.chart_card("funding-top-recipients", state, 6), c.chart_card("funding-by-funder", state, 6)]),
+    ])

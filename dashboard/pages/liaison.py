@@ -1,0 +1,20 @@
+"""Liaison officers: coverage and rank compliance by region, level and year; who has no officer."""
+import dash
+import dash_bootstrap_components as dbc
+
+from dashboard import components as c, kpis, state as st
+
+dash.register_page(__name__, path="/liaison", title="civmon — liaison officers", order=1)
+
+
+def layout(**query):
+    state = st.parse(query)
+    return c.guarded(state, "/liaison", "Liaison officers",
+                     "Has every public authority designated an official for cooperation with civil society, "
+                     "and is that official senior enough?", lambda: [
+        kpis.liaison(state),
+        dbc.Row([c.chart_card("liaison-coverage-by-region", state, 7),
+                 c.chart_card("liaison-coverage-by-region-ranking", state, 5)]),
+        dbc.Row([c.chart_card("liaison-coverage-by-year", state, 6), c.chart_card("liaison-coverage", state, 6)]),
+        dbc.Row([c.chart_card("liaison-authorities-without-officer", state, 12)]),
+    ])

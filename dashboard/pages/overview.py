@@ -1,0 +1,19 @@
+"""Overview: one headline figure and trend per area, a map of regions, changes since last year."""
+import dash
+import dash_bootstrap_components as dbc
+
+from dashboard import components as c, kpis, state as st
+
+dash.register_page(__name__, path="/", title="civmon — overview", order=0)
+
+
+def layout(**query):
+    state = st.parse(query)
+    return c.guarded(state, "/", "Overview",
+                     "Cooperation between public authorities and civil society at a glance: one headline figure "
+                     "per area, what changed since the year before, and where.", lambda: [
+        kpis.overview(state),
+        dbc.Row([c.chart_card("funding-by-county", state, 6), c.chart_card("liaison-coverage-by-year", state, 6)]),
+        dbc.Row([c.chart_card("funding-by-year", state, 4), c.chart_card("consultation-participation-rates", state, 4),
+                 c.chart_card("training-reach", state, 4)]),
+    ])

@@ -1,0 +1,55 @@
+"""The view state that lives in the address: country, region, year_from, year_to, level, lang.
+
+`parse` turns query parameters into a State (with a message instead of an exception for values
+it cannot understand); `search` turns a State back into the canonical query string, so the same
+view always has the same address.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlencode
+
+from queries import Filter, FilterError, make_filter
+
+from . import i18n
+
+PARAMS = ("country", "region", "year_from", "year_to", "level", "lang")
+
+
+@dataclass(frozen=True)
+class State:
+    filter: Filter = field(default_factory=Filter)
+    lang: str = i18n.DEFAULT
+    error: str | None = None  # why the parameters could not be used: the page shows an explained empty view
+
+    def with_filter(self, **changes) -> "State":
+        return replace(self, filter=self.filter.with_(**changes))
+
+    @property
+    def query(self) -> dict[str, str]:
+        """Non-empty parameters in canonical order."""
+        f = self.filter
+        values = {"country": ",".join(f.countries), "region": ",".join(f.regions),
+                  "year_from": "" if f.year_from is None else str(f.year_from),
+                  "year_to": "" if f.year_to is None else str(f.year_to),
+                  "level": ",".join(f.levels), "lang": "" if self.lang == i18n.DEFAULT else self.lang}
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def search(self) -> str:
+        q = urlencode(self.query, safe=",")
+        return f"?{q}" if q else ""
+
+
+def parse(query: dict | str | None) -> State:
+    """State from a query dict (Dash Pages' layout kwargs) or a '?a=b' string."""
+    if isinstance(query, str):
+        query = dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
+    query = {k: v for k, v in (query or {}).items() if k in PARAMS}
+    lang = i18n.normalise(query.get("lang"))
+    try:
+        f = make_filter(country=query.get("country"), region=query.get("region"), level=query.get("level"),
+                        year_from=query.get("year_from"), year_to=query.get("year_to"))
+    except FilterError as exc:
+        return State(Filter(), lang, str(exc))
+    return State(f, lang)

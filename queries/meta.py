@@ -1,0 +1,55 @@
+"""Facts about the dataset that the interface needs: filter options, demo flag, last import."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from . import schema as t
+from .db import get_engine
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    demo: str | None          # 'demo' / 'national' when the database holds demo data
+    data_version: int
+    last_import_at: dt.datetime | None
+    countries: tuple[str, ...]
+    years: tuple[int, ...]
+
+
+def dataset_info(engine=None) -> DatasetInfo:
+    """What is in the database: countries with regions, years with facts, demo flag, last import."""
+    with (engine or get_engine()).connect() as conn:
+        info = dict(conn.execute(sa.select(t.dataset_info.c.key, t.dataset_info.c.value)).all())
+        countries = tuple(conn.execute(sa.select(t.regions.c.country).distinct()
+                                       .order_by(t.regions.c.country)).scalars())
+        spans = [conn.execute(sa.select(sa.func.min(s.c.year), sa.func.max(s.c.year))).one()
+                 for s in (t.s_grants, t.s_consultations, t.s_trainings)]
+    lows = [lo for lo, _ in spans if lo is not None]
+    highs = [hi for _, hi in spans if hi is not None]
+    years = tuple(range(min(lows), max(highs) + 1)) if lows else ()
+    last = info.get("last_import_at")
+    return DatasetInfo(info.get("demo"), int(info.get("data_version", 0) or 0),
+                       dt.datetime.fromisoformat(last) if last else None, countries, years)
+
+
+def level1_regions(countries: tuple[str, ...] = (), engine=None) -> list[tuple[str, str, str]]:
+    """(code, name, country) of level-1 regions, of some countries or all."""
+    r = t.regions
+    stmt = sa.select(r.c.code, r.c.name, r.c.country).where(r.c.level == 1).order_by(r.c.country, r.c.code)
+    if countries:
+        stmt = stmt.where(r.c.country.in_(countries))
+    with (engine or get_engine()).connect() as conn:
+        return [tuple(row) for row in conn.execute(stmt)]
+
+
+def ping(engine=None) -> bool:
+    """True when the database answers."""
+    try:
+        with (engine or get_engine()).connect() as conn:
+            conn.execute(sa.select(1))
+        return True
+    except sa.exc.SQLAlchemyError:
+        return False
