@@ -110,8 +110,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from dashboard.app import create_app
-    app = create_app()
+    from dashboard.app import app  # the one app instance: callbacks are registered with it
     app.run(host=args.host, port=args.port, debug=False)
     return 0
 
