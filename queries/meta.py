@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,9 +20,22 @@ class DatasetInfo:
     years: tuple[int, ...]
 
 
+def data_version(engine=None) -> str:
+    """The dataset's version, bumped by every import: a cache key for anything derived from the data."""
+    with (engine or get_engine()).connect() as conn:
+        return conn.execute(sa.select(t.dataset_info.c.value).where(t.dataset_info.c.key == "data_version")
+                            ).scalar() or "0"
+
+
 def dataset_info(engine=None) -> DatasetInfo:
     """What is in the database: countries with regions, years with facts, demo flag, last import."""
-    with (engine or get_engine()).connect() as conn:
+    engine = engine or get_engine()
+    return _dataset_info(engine, data_version(engine))
+
+
+@functools.lru_cache(maxsize=32)
+def _dataset_info(engine, _version: str) -> DatasetInfo:
+    with engine.connect() as conn:
         info = dict(conn.execute(sa.select(t.dataset_info.c.key, t.dataset_info.c.value)).all())
         countries = tuple(conn.execute(sa.select(t.regions.c.country).distinct()
                                        .order_by(t.regions.c.country)).scalars())
@@ -37,11 +51,17 @@ def dataset_info(engine=None) -> DatasetInfo:
 
 def level1_regions(countries: tuple[str, ...] = (), engine=None) -> list[tuple[str, str, str]]:
     """(code, name, country) of level-1 regions, of some countries or all."""
+    engine = engine or get_engine()
+    return _level1_regions(tuple(countries), engine, data_version(engine))
+
+
+@functools.lru_cache(maxsize=256)
+def _level1_regions(countries: tuple[str, ...], engine, _version: str) -> list[tuple[str, str, str]]:
     r = t.regions
     stmt = sa.select(r.c.code, r.c.name, r.c.country).where(r.c.level == 1).order_by(r.c.country, r.c.code)
     if countries:
         stmt = stmt.where(r.c.country.in_(countries))
-    with (engine or get_engine()).connect() as conn:
+    with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(stmt)]
 
 

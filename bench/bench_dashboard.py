@@ -1,0 +1,155 @@
+"""Server time of the dashboard's callbacks over HTTP, and time to a fully drawn page in Chromium.
+
+    .venv/bin/python bench/bench_dashboard.py [--database-url URL] [--repeat 15]
+
+Serves dashboard.app:server with gunicorn (2 workers) against the database (default: the
+national dataset that bench/bench_queries.py builds in bench/out/national.db), then:
+- for each page and filter change, POSTs the same /_dash-update-component requests the browser
+  sends (the page layout callback, then every chart's draw callback) and reports median and
+  p95 per callback;
+- opens every page in headless Chromium and reports the time until every chart has drawn.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dashboard import charts  # noqa: E402
+
+PAGES = {"/": ["funding-by-county", "liaison-coverage-by-year", "funding-by-year", "consultation-participation-rates",
+               "training-reach"],
+         "/liaison": [c for c in charts.CHARTS if c.startswith("liaison")],
+         "/funding": [c for c in charts.CHARTS if c.startswith("funding")],
+         "/consultations": [c for c in charts.CHARTS if c.startswith("consultation")],
+         "/training": [c for c in charts.CHARTS if c.startswith("training")]}
+FILTERS = {"whole country": "?country=RO", "one region": "?country=RO&region=RO-CJ",
+           "3 years": "?country=RO&year_from=2021&year_to=2023", "all countries": ""}
+DRAW = '..{"chart":["MATCH"],"type":"chart-graph"}.figure...{"chart":["MATCH"],"type":"chart-table"}.children..'
+TABLE = None  # a duplicate output: its key carries a hash, read from /_dash-dependencies at start
+PAGE = ".._pages_content.children..._pages_store.data.."
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post(base: str, body: dict) -> float:
+    data = json.dumps(body).encode()
+    req = urllib.request.Request(base + "/_dash-update-component", data=data,
+                                 headers={"Content-Type": "application/json"})
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(req) as resp:
+        resp.read()
+        assert resp.status == 200
+    return (time.perf_counter() - t0) * 1000
+
+
+def page_body(path: str, search: str) -> dict:
+    return {"output": PAGE, "outputs": [{"id": "_pages_content", "property": "children"},
+                                        {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": search}],
+            "changedPropIds": ["_pages_location.search"], "state": []}
+
+
+def chart_body(chart_id: str, search: str) -> dict:
+    graph = {"chart": chart_id, "type": "chart-graph"}
+    table = {"chart": chart_id, "type": "chart-table"}
+    is_table = charts.get(chart_id).build is charts.build_table
+    store = {"chart": chart_id, "type": "table-state" if is_table else "chart-state"}
+    outputs = [{"id": table, "property": "children"}] if is_table else \
+        [{"id": graph, "property": "figure"}, {"id": table, "property": "children"}]
+    return {"output": TABLE if is_table else DRAW, "outputs": outputs if not is_table else outputs[0],
+            "inputs": [{"id": store, "property": "data", "value": search}],
+            "changedPropIds": [json.dumps(store, sort_keys=True, separators=(",", ":")) + ".data"],
+            "state": [{"id": store, "property": "id", "value": store}]}
+
+
+def measure_callbacks(base: str, repeat: int):
+    global TABLE
+    deps = json.loads(urllib.request.urlopen(base + "/_dash-dependencies").read())
+    TABLE = next(d["output"] for d in deps if "table-state" in d["inputs"][0]["id"])
+    results = {}
+    for path, chart_ids in PAGES.items():
+        for label, search in FILTERS.items():
+            bodies = [("page layout", page_body(path, search))] + [(c, chart_body(c, search)) for c in chart_ids]
+            for name, body in bodies:
+                post(base, body)  # warm-up
+                samples = sorted(post(base, body) for _ in range(repeat))
+                results[(path, label, name)] = (statistics.median(samples), samples[int(0.95 * (len(samples) - 1))])
+    return results
+
+
+def measure_pages(base: str):
+    from playwright.sync_api import sync_playwright
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=os.environ.get("CIVMON_CHROMIUM", "/usr/bin/chromium"),
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for path, chart_ids in PAGES.items():
+            n = sum(1 for c in chart_ids if charts.get(c).build is not charts.build_table)
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                page.goto(base + path + "?country=RO")
+                page.wait_for_function(
+                    "n => [...document.querySelectorAll('.js-plotly-plot')]"
+                    ".filter(e => e.data && e.data.length && e.querySelector('.main-svg')).length >= n",
+                    arg=n, timeout=30000)
+                times.append(time.perf_counter() - t0)
+            out[path] = statistics.median(times)
+        browser.close()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--database-url", default=f"sqlite:///{ROOT / 'bench' / 'out' / 'national.db'}")
+    ap.add_argument("--repeat", type=int, default=15)
+    args = ap.parse_args()
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": args.database_url}
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "dashboard.app:server", "--bind",
+                               f"127.0.0.1:{port}", "--workers", "2"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz").read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = measure_callbacks(base, args.repeat)
+        pages = measure_pages(base)
+    finally:
+        server.terminate()
+        server.wait()
+    worst = max(m for m, _ in results.values())
+    print(f"{'page':15} {'filter':14} {'callback':38} {'median ms':>10} {'p95 ms':>8}")
+    for (path, label, name), (median, p95) in results.items():
+        print(f"{path:15} {label:14} {name:38} {median:10.1f} {p95:8.1f}")
+    print(f"\nslowest callback median: {worst:.1f} ms (target 100 ms)")
+    print("\npage fully drawn in Chromium (median of 3, ?country=RO):")
+    for path, seconds in pages.items():
+        print(f"  {path:15} {seconds:5.2f} s (target 2 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
