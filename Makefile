@@ -3,8 +3,9 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8050
+LOCALES := dashboard/locales
 
-.PHONY: run test install install-test init demo national bench clean
+.PHONY: run test install install-test init demo national bench messages clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,6 +37,15 @@ national: install
 # bench: build the national dataset once and print the query timings (see bench/README.md)
 bench: install-test
 	$(BIN)/python bench/run.py
+
+# messages: extract the interface's texts into dashboard/locales/messages.pot and update the ro, ru, bg, sr catalogues
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k tr --add-comments=Translators: --add-location=file \
+		--project=civmon --version=0.1.0 --copyright-holder=civmon -o $(LOCALES)/messages.pot.new .
+	$(BIN)/python scripts/extract_registry_messages.py $(LOCALES)/messages.pot.new $(LOCALES)/messages.pot
+	for lang in ro ru bg sr; do \
+		$(BIN)/pybabel -q update --init-missing --no-fuzzy-matching -l $$lang -i $(LOCALES)/messages.pot -d $(LOCALES) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) *.egg-info

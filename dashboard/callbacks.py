@@ -22,10 +22,16 @@ def _values_to_state(country, region, year_from, year_to, level, lang) -> st.Sta
 
 
 @callback(Output(c.URL, "search"),
-          [Input(i, "value") for i in c.FILTER_IDS], DashState(c.URL, "search"),
+          [Input(i, "value") for i in c.FILTER_IDS], DashState(c.URL, "search"), DashState(c.F_SHOWN, "data"),
           prevent_initial_call=True)
-def filters_to_address(country, region, year_from, year_to, level, lang, current):
-    """A filter change becomes the page's address (and a step in the browser's history)."""
+def filters_to_address(country, region, year_from, year_to, level, lang, current, shown=None):
+    """A filter change becomes the page's address (and a step in the browser's history).
+
+    The callback also fires when a page's filter bar appears; values equal to those the bar was drawn with
+    (`shown`) are no change by the user, and must not rewrite the address: an address the page could not
+    use (?year_from=abc) keeps its explained empty view instead of silently becoming the unfiltered one."""
+    if shown is not None and [country or [], region or [], year_from, year_to, level or [], lang] == shown:
+        return no_update
     if year_from is not None and year_to is not None and year_from > year_to:
         year_from, year_to = year_to, year_from
     new = _values_to_state(country, region, year_from, year_to, level, lang).search

@@ -99,7 +99,9 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
         label = _money_label(df, chart.label, state)
     fig = maps.region_map(df, country=countries[0] if len(countries) == 1 else None, value_col=value,
                           value_label=label, hover_format=chart.fmt, selected=list(state.filter.regions),
-                          no_data=tr("no data"), empty=tr("No regions match these filters."))
+                          no_data=tr("no data"), empty=tr("No regions match these filters."),
+                          no_geometry=tr("not on the map (no geometry)"),
+                          country_name=lambda cc: i18n.country_name(cc, state.lang))
     fig.update_layout(height=chart.height, separators=_separators(state.lang))
     return fig
 
@@ -112,8 +114,8 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     df = df.assign(name=_names(df, state)).sort_values(chart.value, ascending=False, na_position="last")
     shown = df.head(RANKING_ROWS).iloc[::-1]
     label = _money_label(df, chart.label, state) if chart.value == "amount" else tr(chart.label)
-    title = (f"{tr('The')} {len(shown)} {tr('highest of')} {len(df)}; {tr('every region is in the data table')}"
-             if len(df) > len(shown) else None)
+    title = (tr("The {shown} highest of {total}; every region is in the data table").format(
+        shown=len(shown), total=len(df)) if len(df) > len(shown) else None)
     df = shown
     fig = go.Figure(go.Bar(
         x=df[chart.value], y=df["name"], orientation="h", customdata=df["region_code"],
@@ -163,9 +165,9 @@ def build_coverage_levels(chart, df, state):
 
 def build_money_trend(chart, df, state):
     if len(df) and all(v is None or v != v for v in df["amount"]):
-        return _empty(chart, state, i18n.translator(state.lang)(
+        return _empty(chart, state, i18n.translator(state.lang)(_(
             "No euro amounts: exchange rates are missing for some currencies and years in these filters. "
-            "Choose one country to see its amounts in its own currency."))
+            "Choose one country to see its amounts in its own currency.")))
     return _series(chart, df, state, [("amount", _("Amount"))], "bar",
                    label=_money_label(df, "Amount", state) if not df.empty else "")
 
@@ -198,7 +200,7 @@ def build_top(chart, df, state):
                            marker_color=PALETTE[2],
                            text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                            hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>"
-                                         f"{tr('Share of all funding')}: %{{text}}<extra></extra>"))
+                                         + tr("Share of all funding") + ": %{text}<extra></extra>"))
     _layout(fig, chart, state, height=max(chart.height, 28 * len(df) + 60))
     fig.update_xaxes(title=label, tickformat=",.0f")
     fig.update_yaxes(automargin=True)
@@ -226,8 +228,8 @@ def build_authorities(chart, df, state):
     df = df.iloc[::-1]
     fig = go.Figure(go.Bar(x=df["consultations"], y=[_short(n) for n in df["authority_name"]], orientation="h",
                            marker_color=PALETTE[0], customdata=df["on_time_pct"],
-                           hovertemplate=f"<b>%{{y}}</b><br>{tr('Consultations')}: %{{x:,}}<br>"
-                                         f"{tr('On time')}: %{{customdata:.1f}}%<extra></extra>"))
+                           hovertemplate="<b>%{y}</b><br>" + tr("Consultations") + ": %{x:,}<br>"
+                                         + tr("On time") + ": %{customdata:.1f}%<extra></extra>"))
     _layout(fig, chart, state, height=max(chart.height, 24 * len(df) + 60))
     fig.update_xaxes(title=tr("Consultations"))
     fig.update_yaxes(automargin=True)
@@ -243,12 +245,13 @@ def build_periods(chart, df, state):
     for i, (country, part) in enumerate(df.groupby("country", sort=True)):
         fig.add_trace(go.Bar(x=part["period_days"], y=part["consultations"], name=i18n.country_name(country, state.lang),
                              marker_color=PALETTE[i % len(PALETTE)],
-                             hovertemplate=f"%{{x}} {tr('days')}: %{{y:,}}<extra></extra>"))
+                             hovertemplate=tr("{days} days").format(days="%{x}") + ": %{y:,}<extra></extra>"))
         minimum = part["min_comment_days"].iloc[0]
         if minimum is not None and minimum == minimum:
             fig.add_vline(x=float(minimum) - 0.5, line=dict(color=PALETTE[i % len(PALETTE)], dash="dash", width=2),
-                          annotation_text=f"{tr('legal minimum')} {i18n.country_name(country, state.lang)}: "
-                                          f"{int(minimum)}", annotation_position="top right")
+                          annotation_text=tr("legal minimum {country}: {days}").format(
+                              country=i18n.country_name(country, state.lang), days=int(minimum)),
+                          annotation_position="top right")
     _layout(fig, chart, state, barmode="group", showlegend=df["country"].nunique() > 1)
     fig.update_xaxes(title=tr("Days between publication and the comments deadline"))
     fig.update_yaxes(title=tr("Consultations"))
@@ -269,8 +272,8 @@ def build_topics(chart, df, state):
     df = df.iloc[::-1]
     fig = go.Figure(go.Bar(x=df["participants"], y=[_short(tr(t)) for t in df["topic"]], orientation="h",
                            marker_color=PALETTE[1], customdata=df["trainings"],
-                           hovertemplate=f"<b>%{{y}}</b><br>{tr('Participants')}: %{{x:,}}<br>"
-                                         f"{tr('Trainings')}: %{{customdata:,}}<extra></extra>"))
+                           hovertemplate="<b>%{y}</b><br>" + tr("Participants") + ": %{x:,}<br>"
+                                         + tr("Trainings") + ": %{customdata:,}<extra></extra>"))
     _layout(fig, chart, state)
     fig.update_xaxes(title=tr("Participants"))
     fig.update_yaxes(automargin=True)

@@ -19,6 +19,7 @@ F_COUNTRY, F_REGION, F_YEAR_FROM, F_YEAR_TO, F_LEVEL, F_LANG = (
     "f-country", "f-region", "f-year-from", "f-year-to", "f-level", "f-lang")
 FILTER_IDS = (F_COUNTRY, F_REGION, F_YEAR_FROM, F_YEAR_TO, F_LEVEL, F_LANG)
 RESET = "f-reset"
+F_SHOWN = "f-shown"  # the values the filter bar was drawn with (see callbacks.filters_to_address)
 
 
 def chart_graph_id(chart_id: str) -> dict:
@@ -35,16 +36,14 @@ def chart_table_id(chart_id: str) -> dict:
     return {"type": "chart-table", "chart": chart_id}
 
 
-NAV = (("/", "Overview"), ("/liaison", "Liaison officers"), ("/funding", "Funding"),
-       ("/consultations", "Consultations"), ("/training", "Training"), ("/data", "Data"), ("/about", "About"))
-
-
 def _(text: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
     return text
 
 
-for _path, _label in NAV:  # register the navigation labels for extraction
-    _(_label)
+NAV = (("/", _("Overview")), ("/liaison", _("Liaison officers")), ("/funding", _("Funding")),
+       ("/consultations", _("Consultations")), ("/training", _("Training")), ("/data", _("Data")),
+       ("/about", _("About")))
 
 
 # --- shell -------------------------------------------------------------------------------------
@@ -70,6 +69,12 @@ def filter_bar(state: State) -> html.Form:
     regions = [{"label": f"{i18n.region_name(code, name, state.lang)} ({code})", "value": code}
                for code, name, _c in meta.level1_regions(f.countries)]
     years = [{"label": str(y), "value": y} for y in info.years]
+    # Every value in the address is one of the options: a dropdown drops a value it has no option for, and
+    # that change would rewrite the address (an unknown country or a year without data would vanish).
+    countries += [{"label": c, "value": c} for c in f.countries if c not in info.countries]
+    regions += [{"label": r, "value": r} for r in f.regions if r not in {o["value"] for o in regions}]
+    years = sorted(years + [{"label": str(y), "value": y} for y in {f.year_from, f.year_to} - {None}
+                            if y not in info.years], key=lambda o: o["value"])
     levels = [{"label": tr(charts.level_label(lv)), "value": lv} for lv in LEVELS_OF_GOVERNMENT]
     langs = [{"label": name, "value": code} for code, name in i18n.LANGUAGES.items()]
 
@@ -78,22 +83,29 @@ def filter_bar(state: State) -> html.Form:
                        xs=12, sm=6, lg=width)
 
     return html.Form(dbc.Row([
-        field("Country", dcc.Dropdown(id=F_COUNTRY, options=countries, value=list(f.countries), multi=True,
+        field(_("Country"), dcc.Dropdown(id=F_COUNTRY, options=countries, value=list(f.countries), multi=True,
                                       placeholder=tr("All countries")), 2),
-        field("Region", dcc.Dropdown(id=F_REGION, options=regions, value=list(f.regions), multi=True,
+        field(_("Region"), dcc.Dropdown(id=F_REGION, options=regions, value=list(f.regions), multi=True,
                                      placeholder=tr("All regions")), 2),
-        field("From", dcc.Dropdown(id=F_YEAR_FROM, options=years, value=f.year_from, placeholder=tr("all"),
+        field(_("From"), dcc.Dropdown(id=F_YEAR_FROM, options=years, value=f.year_from, placeholder=tr("all"),
                                    clearable=True), 1),
-        field("To", dcc.Dropdown(id=F_YEAR_TO, options=years, value=f.year_to, placeholder=tr("all"),
+        field(_("To"), dcc.Dropdown(id=F_YEAR_TO, options=years, value=f.year_to, placeholder=tr("all"),
                                  clearable=True), 1),
-        field("Level of government", dcc.Dropdown(id=F_LEVEL, options=levels, value=list(f.levels), multi=True,
+        field(_("Level of government"), dcc.Dropdown(id=F_LEVEL, options=levels, value=list(f.levels), multi=True,
                                                   placeholder=tr("All levels")), 2),
-        field("Language", dcc.Dropdown(id=F_LANG, options=langs, value=state.lang, clearable=False), 2),
+        field(_("Language"), dcc.Dropdown(id=F_LANG, options=langs, value=state.lang, clearable=False), 2),
         dbc.Col(html.A(tr("Reset filters"), id=RESET, href="?" + (f"lang={state.lang}" if state.lang != "en" else ""),
                        className="btn btn-outline-secondary btn-sm w-100"), xs=12, sm=6, lg=2,
                 className="d-flex align-items-end"),
+        dcc.Store(id=F_SHOWN, data=shown_values(state)),
     ], className="g-2 align-items-end"), className="filter-bar no-print", role="search",
         **{"aria-label": tr("Filters")})
+
+
+def shown_values(state: State) -> list:
+    """The filter controls' values for a state, in FILTER_IDS order (as the browser sends them back)."""
+    f = state.filter
+    return [list(f.countries), list(f.regions), f.year_from, f.year_to, list(f.levels), state.lang]
 
 
 def _dataset_info():
@@ -115,7 +127,7 @@ def footer(state: State) -> html.Footer:
     info = _dataset_info()
     last = i18n.date(info.last_import_at.date(), state.lang) if info.last_import_at else tr("never")
     return html.Footer(dbc.Container([
-        html.Span(f"{tr('Last import')}: {last}", id="last-import"),
+        html.Span(tr("Last import: {date}").format(date=last), id="last-import"),
         html.Span(" · "),
         html.A(tr("About the data"), href="/about" + state.search),
     ], fluid=True), className="site-footer")

@@ -24,6 +24,11 @@ DEFAULT = "en"
 BABEL_LOCALE = {"en": "en_GB", "ro": "ro_RO", "ru": "ru_RU", "bg": "bg_BG", "sr": "sr_Cyrl_RS"}
 
 
+def _(text: str) -> str:
+    """Marks a string for extraction (`make messages`); it is translated where it is shown."""
+    return text
+
+
 def normalise(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT
 

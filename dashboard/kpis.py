@@ -27,11 +27,13 @@ def _change(df, col, state: State, pct: bool = False) -> str | None:
     if a is None or b is None or a != a or b != b:
         return None
     if pct:
-        return f"{'+' if a >= b else '−'}{i18n.number(abs(a - b), state.lang, 1)} {tr('points vs')} {int(prev['year'])}"
+        return tr("{change} points vs {year}").format(
+            change=f"{'+' if a >= b else '−'}{i18n.number(abs(a - b), state.lang, 1)}", year=int(prev["year"]))
     if not b:
         return None
     change = 100.0 * (a - b) / b
-    return f"{'+' if change >= 0 else '−'}{i18n.percent(abs(change), state.lang)} {tr('vs')} {int(prev['year'])}"
+    return tr("{change} vs {year}").format(
+        change=f"{'+' if change >= 0 else '−'}{i18n.percent(abs(change), state.lang)}", year=int(prev["year"]))
 
 
 def _run(query_id, state):
@@ -49,11 +51,11 @@ def liaison(state: State) -> dbc.Row:
     on = i18n.date(state.filter.reference_date(), state.lang)
     d = _definition("liaison-coverage", state)
     return dbc.Row([
-        c.kpi(tr("Authorities"), i18n.number(n, state.lang), d, "kpi-authorities", f"{tr('on')} {on}"),
+        c.kpi(tr("Authorities"), i18n.number(n, state.lang), d, "kpi-authorities", tr("on {date}").format(date=on)),
         c.kpi(tr("With a liaison officer"), i18n.percent(_pct(covered, n), state.lang), d, "kpi-coverage",
-              f"{i18n.number(covered, state.lang)} {tr('authorities')}"),
+              tr("{count} authorities").format(count=i18n.number(covered, state.lang))),
         c.kpi(tr("Officer of sufficient rank"), i18n.percent(_pct(compliant, n), state.lang), d, "kpi-compliance",
-              f"{i18n.number(compliant, state.lang)} {tr('authorities')}"),
+              tr("{count} authorities").format(count=i18n.number(compliant, state.lang))),
         c.kpi(tr("Without an officer"), i18n.number(n - covered, state.lang), d, "kpi-without", None),
     ])
 
@@ -128,12 +130,15 @@ def overview(state: State) -> dbc.Row:
     return dbc.Row([
         c.kpi(tr("Authorities with a liaison officer"), i18n.percent(_pct(covered, n), state.lang),
               _definition("liaison-coverage", state), "kpi-coverage",
-              f"{tr('on')} {i18n.date(state.filter.reference_date(), state.lang)}"),
-        c.kpi(f"{tr('Granted to NGOs in')} {year(years)}", i18n.money(last(years, "amount"), currency, state.lang),
+              tr("on {date}").format(date=i18n.date(state.filter.reference_date(), state.lang))),
+        c.kpi(tr("Granted to NGOs in {year}").format(year=year(years)),
+              i18n.money(last(years, "amount"), currency, state.lang),
               _definition("funding-by-year", state), "kpi-amount", _change(years, "amount", state)),
-        c.kpi(f"{tr('Consultations on time in')} {year(cons)}", i18n.percent(last(cons, "on_time_pct"), state.lang),
+        c.kpi(tr("Consultations on time in {year}").format(year=year(cons)),
+              i18n.percent(last(cons, "on_time_pct"), state.lang),
               _definition("consultation-participation", state), "kpi-on-time",
               _change(cons, "on_time_pct", state, pct=True)),
-        c.kpi(f"{tr('Training participants in')} {year(train)}", i18n.number(last(train, "participants"), state.lang),
+        c.kpi(tr("Training participants in {year}").format(year=year(train)),
+              i18n.number(last(train, "participants"), state.lang),
               _definition("training-reach", state), "kpi-participants", _change(train, "participants", state)),
     ])

@@ -386,7 +386,8 @@ def _no_data_note(count: int, no_data: str = "no data") -> str:
     return f"<span style='color:{NO_DATA_COLOR}'>■</span> {no_data} ({count})"
 
 
-def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, no_data) -> go.Figure:
+def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, no_data,
+                no_geometry="not on the map (no geometry)") -> go.Figure:
     by_code = {f["properties"]["code"]: f for f in fc["features"]}
     drawn = [r for r in rows if r["code"] in by_code]
     missing = [r["code"] for r in rows if r["code"] not in by_code]
@@ -425,7 +426,7 @@ def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, 
 
     notes = [_no_data_note(len(no_value), no_data)] if no_value else []
     if missing:
-        notes.append("not on the map (no geometry): " + ", ".join(missing))
+        notes.append(f"{no_geometry}: " + ", ".join(missing))
     fig = go.Figure(traces)
     fig.update_layout(**_base_layout(title, notes))
     fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator",
@@ -433,7 +434,7 @@ def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, 
     return fig
 
 
-def _tile_blocks(rows: list[dict]) -> tuple[dict[str, tuple[int, int]], list[dict]]:
+def _tile_blocks(rows: list[dict], country_name=_country_name) -> tuple[dict[str, tuple[int, int]], list[dict]]:
     """Cells for every row; several countries -> one block per country, shelved left to right."""
     countries = list(dict.fromkeys(_country_of(r["code"]) for r in rows))
     if len(countries) == 1:
@@ -452,15 +453,16 @@ def _tile_blocks(rows: list[dict]) -> tuple[dict[str, tuple[int, int]], list[dic
             x, y, shelf_h = 0, y + shelf_h + 2, 0
         for code, (r, c) in lay.items():
             cells[code] = (y + r, x + c)
-        labels.append(dict(text=f"<b>{_country_name(cc)}</b>", x=x - 0.5, y=y - 1, xref="x", yref="y",
+        labels.append(dict(text=f"<b>{country_name(cc)}</b>", x=x - 0.5, y=y - 1, xref="x", yref="y",
                            xanchor="left", yanchor="middle", showarrow=False, font=dict(size=13)))
         x += w + 1
         shelf_h = max(shelf_h, h)
     return cells, labels
 
 
-def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data) -> go.Figure:
-    cells, country_labels = _tile_blocks(rows)
+def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data,
+           country_name=_country_name) -> go.Figure:
+    cells, country_labels = _tile_blocks(rows, country_name)
     nrows = max(r for r, _ in cells.values()) + 1
     ncols = max(c for _, c in cells.values()) + 1
     grid = lambda: [[None] * ncols for _ in range(nrows)]  # noqa: E731
@@ -521,7 +523,8 @@ def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data) 
 def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region_code",
                name_col: str = "region_name", value_col: str, value_label: str, hover_format: str = ",.1f",
                colorscale=None, title: str | None = None, selected: list[str] | None = None,
-               no_data: str = "no data", empty: str = "No regions to show") -> go.Figure:
+               no_data: str = "no data", empty: str = "No regions to show",
+               no_geometry: str = "not on the map (no geometry)", country_name=None) -> go.Figure:
     """A map of one value per level-1 region.
 
     ``country``: the country shown; rows of other countries are left out. ``None``: taken from the codes;
@@ -529,6 +532,8 @@ def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region
     A single country with geometry is a choropleth, one without (Kazakhstan) a tile grid.
     Values that are None/NaN are drawn grey and hover "no data". ``customdata`` of every region is its
     code. ``selected`` codes are outlined. ``colorscale``: a plotly colorscale (default reversed viridis).
+    ``no_data``, ``empty``, ``no_geometry`` and ``country_name`` (ISO code -> name, for the blocks of a
+    several-country grid) are the texts shown, for a translated interface.
     """
     rows = _rows(df, code_col, name_col, value_col)
     cc = _norm_country(country)
@@ -551,5 +556,5 @@ def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region
     if len(countries) == 1:
         fc = _geometry(next(iter(countries)))
         if fc is not None:
-            return _choropleth(rows, fc, **opts)
-    return _tiles(rows, **opts)
+            return _choropleth(rows, fc, **opts, no_geometry=no_geometry)
+    return _tiles(rows, **opts, country_name=country_name or _country_name)

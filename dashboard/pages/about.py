@@ -6,6 +6,7 @@ from dash import dcc, html
 from queries import all_queries
 from queries.contract import KINDS, LOAD_ORDER
 from dashboard import components as c, i18n, state as st
+from dashboard.i18n import _
 
 dash.register_page(__name__, path="/about", title="civmon — about", order=6)
 
@@ -24,7 +25,7 @@ def layout(**query):
 
     indicators = [q for q in all_queries() if q.indicator]
     others = [q for q in all_queries() if not q.indicator]
-    return c.page(state, "/about", "About", "What the figures mean, where they come from, and how to load data.",
+    return c.page(state, "/about", _("About"), _("What the figures mean, where they come from, and how to load data."),
                   dbc.Row([
         dbc.Col([html.H2(tr("The four indicators"), className="h5"), *map(definition, indicators),
                  html.H2(tr("Breakdowns on the pages"), className="h5 mt-4"), *map(definition, others)], lg=7),

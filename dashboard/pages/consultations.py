@@ -3,15 +3,16 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboard import components as c, kpis, state as st
+from dashboard.i18n import _
 
 dash.register_page(__name__, path="/consultations", title="civmon — consultations", order=3)
 
 
 def layout(**query):
     state = st.parse(query)
-    return c.guarded(state, "/consultations", "Consultations",
-                     "How many draft acts go to public consultation, how much the public takes part, how many "
-                     "comments are accepted, and whether the legal minimum period is respected.", lambda: [
+    return c.guarded(state, "/consultations", _("Consultations"),
+                     _("How many draft acts go to public consultation, how much the public takes part, how many "
+                        "comments are accepted, and whether the legal minimum period is respected."), lambda: [
         kpis.consultations(state),
         dbc.Row([c.chart_card("consultations-by-region", state, 7),
                  c.chart_card("consultations-by-region-ranking", state, 5)]),

@@ -5,6 +5,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from queries import FilterError, all_queries, formats
 from dashboard import components as c, i18n, state as st
+from dashboard.i18n import _
 
 dash.register_page(__name__, path="/data", title="civmon — data", order=5)
 
@@ -16,9 +17,9 @@ def layout(**query):
     state = st.parse(query)
     tr = i18n.translator(state.lang)
     options = [{"label": tr(q.title), "value": q.id} for q in all_queries()]
-    return c.guarded(state, "/data", "Data",
-                     "The tables behind the charts, for the filters above. Sort by clicking a column; download "
-                     "what you see as CSV.", lambda: [
+    return c.guarded(state, "/data", _("Data"),
+                     _("The tables behind the charts, for the filters above. Sort by clicking a column; download "
+                        "what you see as CSV."), lambda: [
         dbc.Row([
             dbc.Col([dbc.Label(tr("Table"), html_for=TABLE_SELECT, className="small fw-semibold"),
                      dcc.Dropdown(id=TABLE_SELECT, options=options, value=options[0]["value"], clearable=False)],

@@ -3,15 +3,16 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboard import components as c, kpis, state as st
+from dashboard.i18n import _
 
 dash.register_page(__name__, path="/funding", title="civmon — funding", order=2)
 
 
 def layout(**query):
     state = st.parse(query)
-    return c.guarded(state, "/funding", "Funding",
-                     "How much public money do authorities grant to NGOs, where, for what, and through which "
-                     "procedure?", lambda: [
+    return c.guarded(state, "/funding", _("Funding"),
+                     _("How much public money do authorities grant to NGOs, where, for what, and through which "
+                        "procedure?"), lambda: [
         kpis.funding(state),
         dbc.Row([c.chart_card("funding-by-county", state, 7), c.chart_card("funding-by-county-ranking", state, 5)]),
         dbc.Row([c.chart_card("funding-by-year", state, 6), c.chart_card("funding-by-domain", state, 6)]),

@@ -3,15 +3,16 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboard import components as c, kpis, state as st
+from dashboard.i18n import _
 
 dash.register_page(__name__, path="/liaison", title="civmon — liaison officers", order=1)
 
 
 def layout(**query):
     state = st.parse(query)
-    return c.guarded(state, "/liaison", "Liaison officers",
-                     "Has every public authority designated an official for cooperation with civil society, "
-                     "and is that official senior enough?", lambda: [
+    return c.guarded(state, "/liaison", _("Liaison officers"),
+                     _("Has every public authority designated an official for cooperation with civil society, "
+                        "and is that official senior enough?"), lambda: [
         kpis.liaison(state),
         dbc.Row([c.chart_card("liaison-coverage-by-region", state, 7),
                  c.chart_card("liaison-coverage-by-region-ranking", state, 5)]),

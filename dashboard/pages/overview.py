@@ -3,15 +3,16 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboard import components as c, kpis, state as st
+from dashboard.i18n import _
 
 dash.register_page(__name__, path="/", title="civmon — overview", order=0)
 
 
 def layout(**query):
     state = st.parse(query)
-    return c.guarded(state, "/", "Overview",
-                     "Cooperation between public authorities and civil society at a glance: one headline figure "
-                     "per area, what changed since the year before, and where.", lambda: [
+    return c.guarded(state, "/", _("Overview"),
+                     _("Cooperation between public authorities and civil society at a glance: one headline figure "
+                        "per area, what changed since the year before, and where."), lambda: [
         kpis.overview(state),
         dbc.Row([c.chart_card("funding-by-county", state, 6), c.chart_card("liaison-coverage-by-year", state, 6)]),
         dbc.Row([c.chart_card("funding-by-year", state, 4), c.chart_card("consultation-participation-rates", state, 4),

@@ -3,15 +3,16 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboard import components as c, kpis, state as st
+from dashboard.i18n import _
 
 dash.register_page(__name__, path="/training", title="civmon — training", order=4)
 
 
 def layout(**query):
     state = st.parse(query)
-    return c.guarded(state, "/training", "Training",
-                     "How many capacity-building trainings for officials and CSOs were held, where, with whom, "
-                     "and what share of municipalities they reached.", lambda: [
+    return c.guarded(state, "/training", _("Training"),
+                     _("How many capacity-building trainings for officials and CSOs were held, where, with whom, "
+                        "and what share of municipalities they reached."), lambda: [
         kpis.training(state),
         dbc.Row([c.chart_card("training-by-region", state, 7), c.chart_card("training-by-region-ranking", state, 5)]),
         dbc.Row([c.chart_card("training-reach", state, 6), c.chart_card("training-by-topic", state, 6)]),
