@@ -1,0 +1,162 @@
+"""The interface's languages: complete catalogues, intact placeholders, translated pages and charts.
+
+The catalogues are dashboard/locales/<lang>/LC_MESSAGES/messages.po, updated from the template
+dashboard/locales/messages.pot by `make messages`. No browser: pages are rendered by calling their
+layout functions against the small SQLite dataset.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import plotly.utils
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+from dashboard import i18n
+from queries import db
+
+from . import small_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ROOT / "dashboard" / "locales"
+TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT]
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+TAG = re.compile(r"</?[A-Za-z][^>]*>")
+CODE = re.compile(r"`[^`]*`")
+
+
+def _read(path: Path):
+    with path.open("rb") as fh:
+        return read_po(fh)
+
+
+def _template_ids() -> list[str]:
+    return [m.id for m in _read(LOCALES / "messages.pot") if m.id]
+
+
+def _catalogue(lang: str):
+    return _read(LOCALES / lang / "LC_MESSAGES" / "messages.po")
+
+
+def test_i18n001_the_four_languages_have_catalogues():
+    assert TRANSLATED == ["ro", "ru", "bg", "sr"]
+    for lang in TRANSLATED:
+        cat = _catalogue(lang)
+        assert str(cat.locale) == lang
+        assert cat.num_plurals == {"ro": 3, "ru": 3, "bg": 2, "sr": 3}[lang]
+        assert cat.charset == "utf-8"
+        assert (LOCALES / lang / "LC_MESSAGES" / "messages.po").read_bytes().decode("utf-8")
+    assert len(_template_ids()) > 200
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_i18n002_every_msgid_has_a_translation(lang):
+    cat = _catalogue(lang)
+    problems = []
+    for msgid in _template_ids():
+        m = cat.get(msgid)
+        if m is None:
+            problems.append(f"missing: {msgid!r}")
+        elif not (m.string or "").strip():
+            problems.append(f"empty: {msgid!r}")
+        elif m.fuzzy:
+            problems.append(f"fuzzy: {msgid!r}")
+    problems += [f"fuzzy: {m.id!r}" for m in cat if m.id and m.fuzzy and m.id not in _template_ids()]
+    assert not problems, f"{lang}: run `make messages` and translate:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_i18n003_placeholders_markup_and_spacing_survive_translation(lang):
+    problems = []
+    for m in _catalogue(lang):
+        if not m.id or not m.string:
+            continue
+        for name, pattern in (("placeholders", PLACEHOLDER), ("HTML tags", TAG), ("code spans", CODE)):
+            if sorted(pattern.findall(m.id)) != sorted(pattern.findall(m.string)):
+                problems.append(f"{name} differ: {m.id!r} -> {m.string!r}")
+        if m.id.endswith(" ") != m.string.endswith(" "):
+            problems.append(f"trailing space differs: {m.id!r} -> {m.string!r}")
+        try:
+            m.string.format(**{p[1:-1]: "x" for p in PLACEHOLDER.findall(m.id)}) if PLACEHOLDER.search(m.id) else None
+        except (KeyError, IndexError, ValueError) as exc:
+            problems.append(f"str.format fails ({exc!r}): {m.string!r}")
+    assert not problems, f"{lang}:\n" + "\n".join(problems)
+
+
+def test_i18n004_template_holds_every_marked_string_and_registry_text():
+    """The template is current: every `_()`/`tr()` literal and every registry text is in it."""
+    keywords = {**DEFAULT_KEYWORDS, "tr": None}
+    marked = {msgid for _file, _line, msgid, _comments, _context in
+              extract_from_dir(str(ROOT / "dashboard"), method_map=[("**.py", "python")], keywords=keywords)}
+    spec = importlib.util.spec_from_file_location("extract_registry_messages",
+                                                  ROOT / "scripts" / "extract_registry_messages.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    registry = {msgid for msgid, _where, _comment in script.registry_messages()}
+    missing = sorted((marked | registry) - set(_template_ids()))
+    assert "Funding" in marked and "Liaison officer coverage and rank compliance" in registry
+    assert not missing, "run `make messages` (and translate the new strings): " + ", ".join(map(repr, missing))
+
+
+def test_i18n005_translator_and_localised_names():
+    assert i18n.translator("ro")("Funding") == "Finanțare"
+    assert i18n.translator("ru")("Consultations") == "Общественные обсуждения"
+    assert i18n.translator("bg")("Consultations") == "Обществени консултации"
+    assert i18n.translator("sr")("Consultations") == "Јавне консултације"
+    assert i18n.translator("en")("Funding") == "Funding"
+    assert i18n.translator("ro")("a text nobody translated") == "a text nobody translated"
+    assert i18n.translator("ro")("{change} points vs {year}").format(change="+1,5", year=2023) == \
+        "+1,5 puncte procentuale față de 2023"
+    assert i18n.region_name("RS-00", "Beograd", "sr") == "Београд"
+    assert i18n.country_name("RO", "ro") == "România"
+
+
+def test_i18n006_chart_texts_in_romanian():
+    from dashboard import charts
+    from dashboard.state import State
+    df = pd.DataFrame({"country": ["RO", "RO"], "period_days": [7, 12], "consultations": [3, 5],
+                       "min_comment_days": [10, 10]})
+    fig = charts.get("consultation-periods").figure(df, State(lang="ro"))
+    assert fig.layout.xaxis.title.text == "Zile între publicare și termenul-limită pentru comentarii"
+    assert fig.layout.yaxis.title.text == "Consultări publice"
+    assert "minimul legal (România): 10" in [a.text for a in fig.layout.annotations]
+    assert fig.data[0].hovertemplate.startswith("%{x} zile")
+    english = charts.get("consultation-periods").figure(df, State())
+    assert "legal minimum Romania: 10" in [a.text for a in english.layout.annotations]
+
+
+@pytest.fixture
+def dashboard_db(sqlite_engine, monkeypatch):
+    """The dashboard's default engine pointed at the small dataset."""
+    small_dataset.load(sqlite_engine)
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    db.get_engine.cache_clear()
+    yield sqlite_engine
+    db.get_engine.cache_clear()
+
+
+def _text(component) -> str:
+    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def test_i18n007_funding_page_in_romanian(dashboard_db):
+    import dashboard.app  # noqa: F401  (Dash Pages: pages register after the app exists)
+    from dashboard import callbacks
+    from dashboard.pages import funding
+
+    page = _text(funding.layout(lang="ro"))
+    for text in ("Finanțare", "Privire de ansamblu", "Acordat ONG-urilor", "Finanțarea de-a lungul anilor",
+                 "Câți bani publici acordă autoritățile",
+                 "Nivel de administrație", "Resetează filtrele"):
+        assert text in page, text
+    assert "How much public money" not in page and '"lang": "ro"' in page
+
+    fig, _table = callbacks.render_chart("funding-by-domain", "?lang=ro")
+    assert fig.layout.xaxis.title.text.startswith("Sumă")
+    english = _text(funding.layout())
+    assert "How much public money" in english and "Finanțare" not in english
