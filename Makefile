@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8050
 LOCALES := dashboard/locales
+# The browser tests drive the system's Chromium (CIVMON_CHROMIUM, default /usr/bin/chromium): Playwright's
+# package must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test install install-test init demo national bench messages clean
 
@@ -25,7 +28,8 @@ run: install
 	$(BIN)/civmon demo --if-empty
 	$(BIN)/civmon serve --port $(PORT)
 
-# test: the whole suite (PostgreSQL tests skip with a message when no server answers)
+# test: the whole suite, real-browser tests included (PostgreSQL and browser tests skip with a message when no
+# server answers or no Chromium is found; .ci/run sets CIVMON_REQUIRE_PG=1 CIVMON_REQUIRE_BROWSER=1 to fail instead)
 test: install-test
 	$(BIN)/python -m pytest -q
 

@@ -25,6 +25,10 @@ def create_app() -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     from . import callbacks  # noqa: F401  (registers the callbacks)
     app.layout = html.Div([dcc.Location(id=c.URL, refresh="callback-nav"), dash.page_container])
+    # A language on <html> (assets/a11y.js keeps it equal to the page's), and Dash's script holder as a plain
+    # <div>: a second <footer> would be a second "contentinfo" landmark besides the site's footer.
+    app.index_string = (app.index_string.replace("<html>", '<html lang="en">', 1)
+                        .replace("<footer>", "<div>", 1).replace("</footer>", "</div>", 1))
 
     @app.server.route("/healthz")
     def healthz():

@@ -68,7 +68,7 @@ def render_chart(chart_id: str, search: str):
         df = chart.data(state)
     except FilterError as exc:
         return charts._empty(chart, state, str(exc)), html.P(str(exc))
-    table = c.data_table(df, state) if len(df) else html.P(tr("No rows for these filters."))
+    table = c.data_table(df, state, label=tr(chart.title)) if len(df) else html.P(tr("No rows for these filters."))
     return chart.figure(df, state), table
 
 

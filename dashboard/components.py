@@ -138,7 +138,8 @@ def problem_view(state: State, message: str) -> html.Div:
     tr = i18n.translator(state.lang)
     return dbc.Alert([html.H2(tr("Nothing to show for this address"), className="h5"),
                       html.P(message, className="mb-1", id="problem-message"),
-                      html.A(tr("Show everything"), href="?" + (f"lang={state.lang}" if state.lang != "en" else ""))],
+                      html.A(tr("Show everything"), href="?" + (f"lang={state.lang}" if state.lang != "en" else ""),
+                             className="alert-link")],  # the alert's own dark link colour: contrast ≥ 4.5:1
                      color="info", className="mt-3")
 
 
@@ -156,8 +157,11 @@ def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
         body.append(dcc.Loading(html.Div(id=chart_table_id(chart_id)), type="dot"))
     else:
         body += [
-            dcc.Loading(dcc.Graph(id=chart_graph_id(chart_id), config=charts.GRAPH_CONFIG,
-                                  figure=_placeholder_figure(chart.height), className="chart-graph"), type="dot"),
+            # a figure named by the chart's title for screen readers (not role="img": that would hide the
+            # plotly mode bar's buttons inside it); the table below is the chart's text alternative
+            html.Div(dcc.Loading(dcc.Graph(id=chart_graph_id(chart_id), config=charts.GRAPH_CONFIG,
+                                           figure=_placeholder_figure(chart.height), className="chart-graph"),
+                                 type="dot"), role="figure", **{"aria-label": tr(chart.title)}),
             html.Details([html.Summary(tr("Show the data behind this chart")),
                           html.Div(id=chart_table_id(chart_id), className="mt-2")], className="chart-data"),
         ]
@@ -173,15 +177,19 @@ def _placeholder_figure(height: int) -> dict:
                                    "margin": {"l": 0, "r": 0, "t": 0, "b": 0}}}
 
 
-def data_table(df, state: State, page_size: int = 10, table_id=None) -> dash_table.DataTable:
+def data_table(df, state: State, page_size: int = 10, table_id=None, label: str | None = None) -> html.Div:
+    """The rows as a sortable, paged table, in a box that scrolls sideways when the table is wider than the
+    page; the box takes keyboard focus (so it can be scrolled without a mouse) and is named `label`."""
     tr = i18n.translator(state.lang)
     kwargs = {"id": table_id} if table_id else {}
-    return dash_table.DataTable(
+    table = dash_table.DataTable(
         data=charts.rows(df), columns=[{"name": c, "id": c} for c in df.columns],
-        sort_action="native", page_size=page_size, style_table={"overflowX": "auto"},
+        sort_action="native", page_size=page_size,
         style_cell={"fontFamily": "inherit", "fontSize": "13px", "padding": "4px 8px", "textAlign": "left"},
         style_header={"fontWeight": "600", "backgroundColor": "#f1f3f5"},
         tooltip_header={c: tr(c) for c in df.columns}, **kwargs)
+    named = {"role": "region", "aria-label": label} if label else {}
+    return html.Div(table, className="table-scroll", tabIndex=0, **named)
 
 
 def kpi(label: str, value: str, definition: str, kpi_id: str, note: str | None = None) -> dbc.Col:

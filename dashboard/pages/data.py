@@ -17,20 +17,26 @@ def layout(**query):
     state = st.parse(query)
     tr = i18n.translator(state.lang)
     options = [{"label": tr(q.title), "value": q.id} for q in all_queries()]
+
+    def content():
+        _rows, problem = c.safe_run(options[0]["value"], state)  # an unknown region: the explained empty view
+        if problem:
+            raise FilterError(problem)
+        return [
+            dbc.Row([
+                dbc.Col([dbc.Label(tr("Table"), html_for=TABLE_SELECT, className="small fw-semibold"),
+                         dcc.Dropdown(id=TABLE_SELECT, options=options, value=options[0]["value"], clearable=False)],
+                        md=6),
+                dbc.Col(dbc.Button(tr("Download CSV"), id=DOWNLOAD_BUTTON, color="primary", className="mt-3 mt-md-4"),
+                        md=3),
+            ], className="mb-3"),
+            dcc.Store(id=TABLE_STATE, data=state.search),
+            dcc.Loading(html.Div(id=TABLE_BODY)),
+            dcc.Download(id=DOWNLOAD),
+        ]
     return c.guarded(state, "/data", _("Data"),
                      _("The tables behind the charts, for the filters above. Sort by clicking a column; download "
-                        "what you see as CSV."), lambda: [
-        dbc.Row([
-            dbc.Col([dbc.Label(tr("Table"), html_for=TABLE_SELECT, className="small fw-semibold"),
-                     dcc.Dropdown(id=TABLE_SELECT, options=options, value=options[0]["value"], clearable=False)],
-                    md=6),
-            dbc.Col(dbc.Button(tr("Download CSV"), id=DOWNLOAD_BUTTON, color="primary", className="mt-3 mt-md-4"),
-                    md=3),
-        ], className="mb-3"),
-        dcc.Store(id=TABLE_STATE, data=state.search),
-        dcc.Loading(html.Div(id=TABLE_BODY)),
-        dcc.Download(id=DOWNLOAD),
-    ])
+                        "what you see as CSV."), content)
 
 
 def _result(query_id, search):
@@ -47,7 +53,7 @@ def show_table(query_id, search):
         return html.P(str(exc))
     tr = i18n.translator(state.lang)
     return [html.P(tr(q.definition), className="text-muted small"),
-            c.data_table(df, state, page_size=25, table_id="data-table") if len(df)
+            c.data_table(df, state, page_size=25, table_id="data-table", label=tr(q.title)) if len(df)
             else html.P(tr("No rows for these filters."))]
 
 

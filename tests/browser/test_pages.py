@@ -1,0 +1,178 @@
+"""Every page in a real browser: it loads cleanly, draws its charts, fetches nothing from elsewhere, explains
+an address it cannot use, passes axe-core, and fits a phone's width."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import CHART_PAGES, PAGES, choose, goto, wait_charts, wait_filters
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_brw001_page_loads_cleanly_and_draws_its_charts(page, path):
+    goto(page, path)
+    graphs = wait_charts(page)
+    cards = page.locator(".chart-card:has(.chart-graph)").count()
+    drawn = page.locator(".chart-card .js-plotly-plot:has(svg.main-svg)").count()
+    assert drawn == cards == graphs
+    if path in CHART_PAGES:
+        assert cards >= 4
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("#demo-notice")).to_be_visible()  # the demo dataset says it is one
+    page.log.assert_clean()
+
+
+NO_EUR = pytest.mark.xfail(strict=False, reason=(
+    "the demo's reference data has no KZT exchange rate (and RSD only to 2021), so with all countries the "
+    "funding trend in euro is the explained empty view 'No euro amounts', the domain and procedure charts are "
+    "empty axes, and the headline amount is '–'"))
+
+
+@pytest.mark.parametrize("path", [pytest.param("/", marks=NO_EUR), "/liaison", pytest.param("/funding", marks=NO_EUR),
+                                  "/consultations", "/training"])
+def test_brw008_the_unfiltered_view_has_data_in_every_chart(page, path):
+    """On the whole demo dataset (what a director sees first) no chart is the explained empty view, nor a frame
+    whose traces hold no number (bars of unknown length draw empty axes)."""
+    goto(page, path)
+    wait_charts(page)
+    empty = page.evaluate("""() => {
+        const finite = v => Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v).some(finite)
+                                                                     : typeof v === 'number' && isFinite(v);
+        const values = t => t.type === 'bar' ? (t.orientation === 'h' ? t.x : t.y) : t.type === 'scatter' ? t.y : t.z;
+        return Array.from(document.querySelectorAll('.chart-card .js-plotly-plot'))  // _fullData: arrays decoded
+            .filter(g => !(g._fullData || []).some(t => finite(values(t)))).map(g => g.closest('.chart-card').id);
+    }""")
+    assert not empty, f"charts without data on {path}: {empty}"
+
+
+SAME_NAMES = pytest.mark.xfail(strict=False, reason=(
+    "authorities of different countries share names (Ministry of Justice, Ministry of Culture…): plotly merges "
+    "equal category labels, so 'Authorities that consult most' draws 16 bars for 20 authorities (stacked, out "
+    "of order) and 'Largest funding authorities' 12 for 15 — labels need the country or id"))
+
+
+@pytest.mark.parametrize("path", [pytest.param("/consultations", marks=SAME_NAMES),
+                                  pytest.param("/funding", marks=SAME_NAMES), "/training"])
+def test_brw009_every_bar_of_a_ranking_has_a_label_of_its_own(page, path):
+    goto(page, path)
+    wait_charts(page)
+    merged = page.evaluate("""() => Array.from(document.querySelectorAll('.chart-card .js-plotly-plot'))
+        .flatMap(g => (g._fullData || []).filter(t => t.type === 'bar' && t.orientation === 'h')
+            .filter(t => new Set(Array.from(t.y)).size !== t.y.length)
+            .map(t => g.closest('.chart-card').id + ': ' + t.y.length + ' bars, '
+                      + new Set(Array.from(t.y)).size + ' labels'))""")
+    assert not merged, merged
+
+
+def test_brw002_data_page_shows_the_table_behind_a_chart(page):
+    goto(page, "/data?country=RO")
+    expect(page.locator("#data-table")).to_contain_text("coverage_pct")  # the first table, liaison coverage
+    choose(page, "data-table-select", "NGOs by county")
+    expect(page.locator("#data-table")).to_contain_text("per_1000_inhabitants")
+    expect(page.locator("#data-table")).to_contain_text("RO-CJ")
+    expect(page.locator("#data-table")).not_to_contain_text("BG-")
+    page.log.assert_clean()
+
+
+@pytest.mark.parametrize("search, words", [
+    ("?year_from=abc", ["year_from", "abc"]),
+    ("?region=XX-99", ["XX-99"]),
+    ("?country=Romania", ["country", "ROMANIA"]),
+    ("?year_from=2024&year_to=2019", ["2024-2019"]),
+])
+@pytest.mark.parametrize("path", ["/", "/funding", "/liaison", "/data"])
+def test_brw003_an_address_that_cannot_be_used_is_explained(page, path, search, words):
+    page.goto(path + search)
+    message = page.locator("#problem-message")
+    expect(message).to_be_visible()
+    for word in words:
+        expect(message).to_contain_text(word)
+    expect(page.locator("header")).to_be_visible()      # the site, not an error page
+    expect(page.locator("#f-country")).to_be_visible()  # with the filters to get out of it
+    assert page.locator(".chart-card").count() == 0
+    # once every request is done, the address is still the one opened: the page did not silently fall back
+    # to the unfiltered view (the filter bar's first callback used to rewrite it)
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(path + search)
+    expect(message).to_be_visible()
+    page.log.assert_clean()
+
+
+def test_brw004_an_unknown_page_is_explained(page):
+    page.goto("/no-such-page?country=RO")
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page.locator("#main a[href='/?country=RO']")).to_be_visible()
+
+
+AXE_PAGES = [*PAGES, "/funding?country=RO&lang=ru", "/liaison?country=KZ&lang=sr", "/funding?year_from=abc"]
+
+
+@pytest.mark.parametrize("address", AXE_PAGES)
+def test_brw005_axe_finds_no_serious_or_critical_violation(page, address):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(address)
+    expect(page.locator("#main")).to_be_visible()
+    wait_filters(page)
+    if "year_from=abc" in address:
+        expect(page.locator("#problem-message")).to_be_visible()
+    else:
+        wait_charts(page)
+    # the tables behind the charts are part of the page too
+    for summary in page.locator(".chart-data summary").all():
+        summary.click()
+    expect(page.locator("html")).to_have_attribute("lang", page.locator("#_pages_content [lang]").first
+                                                   .get_attribute("lang"))
+    results = Axe().run(page)
+    bad = [f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(bad)
+
+
+def test_brw006_the_filters_work_from_the_keyboard(page):
+    """Tab reaches the country filter, Enter opens it, typing searches, Enter picks."""
+    goto(page, "/funding")
+    wait_charts(page)
+    page.locator("header a.navbar-brand").focus()
+    visited = []
+    for _ in range(12):  # the brand, seven navigation links, then the filters
+        page.keyboard.press("Tab")
+        visited.append(page.evaluate("(e => e.id || e.className || e.tagName)(document.activeElement)"))
+        if visited[-1] == "f-country":
+            break
+    assert visited[-1] == "f-country", " → ".join(visited)
+    page.keyboard.press("Enter")
+    expect(page.locator(".dash-dropdown-content[data-state=open] input.dash-dropdown-search")).to_be_focused()
+    page.keyboard.type("Bulgaria")
+    expect(page.locator(".dash-dropdown-content[data-state=open] [role=option]").first).to_contain_text("Bulgaria")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/funding?country=BG")
+    expect(page.locator("#kpi-amount")).to_contain_text("BGN")
+
+
+MOBILE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_brw007_a_phone_screen_needs_no_sideways_scrolling(open_page, path):
+    page = open_page(MOBILE)
+    goto(page, path)
+    if path in CHART_PAGES:
+        wait_charts(page)
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= MOBILE["width"] + 1, f"{path} is {width}px wide at {MOBILE['width']}px"
+    for control in ("#f-country", "#f-region", "#f-year-from", "#f-year-to", "#f-level", "#f-lang"):
+        expect(page.locator(control)).to_be_visible()
+        box = page.locator(control).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= MOBILE["width"], control
+    if path in CHART_PAGES:
+        first = page.locator(".chart-card").first
+        first.scroll_into_view_if_needed()
+        expect(first.locator(".js-plotly-plot svg.main-svg").first).to_be_visible()
+        box = first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= MOBILE["width"] + 1
+    else:
+        expect(page.locator("h1")).to_be_visible()
+    page.log.assert_clean()

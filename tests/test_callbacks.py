@@ -1,0 +1,234 @@
+"""The dashboard's callbacks called as plain functions (no browser, no server).
+
+filters_to_address and region_click_to_address write the address; state.parse / State.search read and
+write it; render_chart draws a chart card from it. The charts run on the small hand-made dataset
+(tests/small_dataset.py) through the dashboard's own engine: DATABASE_URL points at the test database.
+"""
+from __future__ import annotations
+
+import contextvars
+import json
+
+import plotly.graph_objects as go
+import pytest
+from dash import dash_table, html, no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from queries import db
+
+from . import small_dataset
+
+
+@pytest.fixture(scope="module")
+def cb():
+    import dashboard.app  # noqa: F401  (Dash Pages: pages and callbacks register once the app exists)
+    from dashboard import callbacks
+    return callbacks
+
+
+@pytest.fixture
+def small_db(sqlite_engine, monkeypatch):
+    """The small dataset, and the dashboard's default engine (get_engine() without a URL) pointed at it.
+
+    get_engine() caches its engine per argument, and the argument-less call reads DATABASE_URL only on
+    its first call: the cache is cleared around the test so the dashboard sees this database."""
+    small_dataset.load(sqlite_engine)
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    db.get_engine.cache_clear()
+    yield sqlite_engine
+    db.get_engine.cache_clear()
+
+
+def address(cb, country=(), region=(), year_from=None, year_to=None, level=(), lang="en", current="", shown=None):
+    """filters_to_address with the controls' values as the browser sends them."""
+    as_list = lambda v: None if v is None else list(v)  # noqa: E731  (a cleared multi dropdown may send None)
+    return cb.filters_to_address(as_list(country), as_list(region), year_from, year_to, as_list(level), lang,
+                                 current, shown)
+
+
+# --- filters → address ---------------------------------------------------------------------------------------
+
+def test_cb001_filters_build_the_canonical_address(cb):
+    """Parameters in the fixed order country, region, year_from, year_to, level, lang; values joined by commas."""
+    assert address(cb, country=["RO", "BG"], region=["RO-CJ", "BG-18"], year_from=2020, year_to=2023,
+                   level=["local", "regional"], lang="ro") == \
+        "?country=RO,BG&region=RO-CJ,BG-18&year_from=2020&year_to=2023&level=local,regional&lang=ro"
+    assert address(cb, level=["district"], country=["KZ"]) == "?country=KZ&level=district"
+    assert address(cb, year_to=2021) == "?year_to=2021"
+
+
+def test_cb002_default_language_and_empty_filters_leave_no_parameter(cb):
+    assert address(cb, lang="en", current="?country=RO") == ""
+    assert address(cb, lang="ru", current="") == "?lang=ru"
+    assert address(cb, country=None, region=None, level=None, lang="en", current="?lang=ro") == ""
+
+
+def test_cb003_swapped_years_are_put_in_order(cb):
+    assert address(cb, year_from=2023, year_to=2019) == "?year_from=2019&year_to=2023"
+    assert address(cb, year_from=2021, year_to=2021) == "?year_from=2021&year_to=2021"
+
+
+def test_cb004_regions_outside_the_chosen_countries_are_dropped(cb):
+    assert address(cb, country=["BG"], region=["RO-CJ", "BG-18"]) == "?country=BG&region=BG-18"
+    assert address(cb, country=["BG"], region=["RO-CJ"]) == "?country=BG"
+    assert address(cb, region=["RO-CJ", "BG-18"]) == "?region=RO-CJ,BG-18"  # no country: every region stays
+
+
+def test_cb005_no_update_when_the_address_would_not_change(cb):
+    assert address(cb, country=["RO"], current="?country=RO") is no_update
+    assert address(cb, current="") is no_update
+    assert address(cb, current=None) is no_update
+    assert address(cb, year_from=2022, year_to=2020, current="?year_from=2020&year_to=2022") is no_update
+
+
+def test_cb006_the_values_a_filter_bar_was_drawn_with_never_rewrite_the_address(cb):
+    """The callback fires when a page's filter bar appears; an address the page could not use keeps its
+    explained empty view instead of silently becoming the unfiltered page."""
+    from dashboard import components as c, state as st
+
+    for bad in ("?year_from=abc", "?country=Romania", "?year_from=2024&year_to=2019", "?region=XX-99"):
+        shown = c.shown_values(st.parse(bad))
+        assert address(cb, *shown[:5], lang=shown[5], current=bad, shown=shown) is no_update, bad
+    shown = c.shown_values(st.parse("?country=RO&lang=ro"))
+    assert shown == [["RO"], [], None, None, [], "ro"]
+    # a change by the user is written as usual
+    assert address(cb, country=["RO", "BG"], lang="ro", current="?country=RO&lang=ro", shown=shown) == \
+        "?country=RO,BG&lang=ro"
+    # on a page showing the problem view, choosing a filter replaces the bad address
+    assert address(cb, country=["RO"], current="?year_from=abc", shown=c.shown_values(st.parse("?year_from=abc"))) == \
+        "?country=RO"
+
+
+# --- clicks on a region → address --------------------------------------------------------------------------
+
+def click(cb, chart_id: str, click_data, current: str):
+    """region_click_to_address as Dash calls it, with the callback context naming the clicked graph."""
+    prop_id = json.dumps({"chart": chart_id, "type": "chart-graph"}, separators=(",", ":")) + ".clickData"
+
+    def run():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": click_data}]))
+        return cb.region_click_to_address([click_data], current)
+    return contextvars.copy_context().run(run)
+
+
+MAP_CLICK = {"points": [{"curveNumber": 0, "pointNumber": 12, "pointIndex": 12, "location": "RO-CJ",
+                         "z": 1234.5, "customdata": "RO-CJ"}]}
+TILE_CLICK = {"points": [{"curveNumber": 0, "x": 3, "y": 1, "z": 61.2, "text": "Almaty", "customdata": ["KZ-75"]}]}
+RANKING_CLICK = {"points": [{"curveNumber": 0, "pointNumber": 4, "x": 2500000, "y": "Ruse",
+                             "customdata": "BG-18"}]}
+
+
+def test_cb007_a_click_on_a_map_region_filters_to_it(cb):
+    assert click(cb, "funding-by-county", MAP_CLICK, "?year_from=2020&lang=ro") == \
+        "?country=RO&region=RO-CJ&year_from=2020&lang=ro"
+    # the region's country replaces the countries chosen before, so the region is in scope
+    assert click(cb, "funding-by-county", MAP_CLICK, "?country=BG,KZ&region=BG-18&level=local") == \
+        "?country=RO&region=RO-CJ&level=local"
+    assert click(cb, "liaison-coverage-by-region", TILE_CLICK, "") == "?country=KZ&region=KZ-75"
+
+
+def test_cb008_a_click_on_a_ranking_bar_filters_to_its_region(cb):
+    assert click(cb, "funding-by-county-ranking", RANKING_CLICK, "?year_to=2024") == \
+        "?country=BG&region=BG-18&year_to=2024"
+
+
+def test_cb009_clicks_that_name_no_region_change_nothing(cb):
+    assert click(cb, "funding-by-county", MAP_CLICK, "?country=RO&region=RO-CJ") is no_update  # already there
+    year_bar = {"points": [{"x": 2023, "y": 120, "curveNumber": 0}]}
+    assert click(cb, "funding-by-year", year_bar, "?country=RO") is no_update
+    assert click(cb, "funding-by-county", {"points": [{"customdata": None, "z": None}]}, "") is no_update
+    assert click(cb, "funding-by-county", None, "?country=RO") is no_update
+
+
+# --- the address ↔ state ---------------------------------------------------------------------------------------
+
+def test_cb010_parse_and_search_round_trip():
+    from dashboard import state as st
+
+    s = st.parse("?lang=ro&level=local,regional&country=ro,BG&year_to=2023&year_from=2020&region=RO-CJ&x=1")
+    assert s.error is None and s.lang == "ro"
+    assert s.filter.countries == ("RO", "BG") and s.filter.regions == ("RO-CJ",)
+    assert (s.filter.year_from, s.filter.year_to) == (2020, 2023) and s.filter.levels == ("local", "regional")
+    canonical = "?country=RO,BG&region=RO-CJ&year_from=2020&year_to=2023&level=local,regional&lang=ro"
+    assert s.search == canonical
+    assert st.parse(canonical).search == canonical
+    assert st.parse(s.query) == s  # Dash Pages hands the layout a dict of parameters
+    assert st.parse("").search == st.parse(None).search == ""
+    assert st.parse("?lang=xx").lang == "en"  # an unknown language falls back to English
+    assert st.parse("?country=RO&country=BG").filter.countries in (("RO",), ("BG",))  # one value per parameter
+
+
+@pytest.mark.parametrize("query, words", [
+    ("?year_from=abc", ["year_from", "abc"]),
+    ("?country=Romania", ["country", "ROMANIA"]),
+    ("?level=federal", ["level", "federal"]),
+    ("?year_from=2024&year_to=2019", ["2024-2019"]),
+])
+def test_cb011_parameters_that_cannot_be_used_are_explained(query, words):
+    from dashboard import state as st
+
+    s = st.parse(query)
+    assert s.error and all(w in s.error for w in words), s.error
+    assert s.search == ""  # nothing of the bad address is carried on
+
+
+# --- drawing a chart from the address ------------------------------------------------------------------------
+
+def datatable(box) -> dash_table.DataTable:
+    """The DataTable inside the focusable, named box that data_table() puts it in."""
+    assert isinstance(box, html.Div) and box.tabIndex == 0, box
+    assert isinstance(box.children, dash_table.DataTable), box
+    return box.children
+
+
+def _chart_ids():
+    from dashboard import charts
+    return list(charts.CHARTS)
+
+
+@pytest.mark.parametrize("chart_id", _chart_ids())
+def test_cb012_render_chart_gives_a_figure_and_its_table(cb, small_db, chart_id):
+    from dashboard import charts
+
+    chart = charts.get(chart_id)
+    for search in ("", "?country=RO&lang=ro"):
+        fig, box = cb.render_chart(chart_id, search)
+        table = datatable(box)
+        assert box.role == "region" and box.to_plotly_json()["props"]["aria-label"]  # named after the chart
+        assert table.data and [col["id"] for col in table.columns] == list(chart.query.columns)
+        if chart.build is charts.build_table:
+            assert fig is None
+            continue
+        assert isinstance(fig, go.Figure)
+        assert len(fig.data) >= 1, (chart_id, search)  # drawn: the explained empty view has no trace
+
+
+def test_cb013_render_chart_follows_the_filters(cb, small_db):
+    _fig, box = cb.render_chart("funding-by-county", "?country=RO")
+    assert sorted(r["region_code"] for r in datatable(box).data) == ["RO-AB", "RO-BV", "RO-CJ"]
+    _fig, box = cb.render_chart("funding-by-county", "?region=RO-CJ-001")  # a municipality rolls up
+    assert [r["region_code"] for r in datatable(box).data] == ["RO-CJ"]
+    fig, _table = cb.render_chart("funding-by-county-ranking", "?country=RO&year_from=2023&year_to=2023")
+    assert dict(zip(fig.data[0].customdata, fig.data[0].x)) == {"RO-CJ": 1500.5, "RO-AB": 0, "RO-BV": 0}
+
+
+@pytest.mark.parametrize("chart_id", ["funding-by-county", "funding-by-county-ranking", "funding-by-year",
+                                      "liaison-authorities-without-officer"])
+def test_cb014_an_unknown_region_gives_an_explained_empty_chart(cb, small_db, chart_id):
+    fig, table = cb.render_chart(chart_id, "?region=XX-99")
+    assert isinstance(table, html.P) and "XX-99" in table.children
+    assert isinstance(fig, go.Figure) and len(fig.data) == 0
+    assert any("XX-99" in a.text for a in fig.layout.annotations)
+
+
+def test_cb015_a_bad_parameter_gives_an_explained_empty_chart(cb, small_db):
+    fig, table = cb.render_chart("training-reach", "?year_from=abc")
+    assert len(fig.data) == 0 and "year_from" in fig.layout.annotations[0].text
+    assert isinstance(table, html.P) and "abc" in table.children
+
+
+def test_cb016_no_rows_is_said_in_words(cb, small_db):
+    fig, table = cb.render_chart("funding-top-recipients", "?country=KZ")
+    assert isinstance(table, html.P) and table.children == "No rows for these filters."
+    assert len(fig.data) == 0 and fig.layout.annotations[0].text == "No data for these filters."
