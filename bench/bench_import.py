@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import sys
 import tempfile
@@ -96,16 +97,22 @@ def database(url: str | None, workdir: Path):
 
 
 def time_summaries() -> list[float]:
-    """Wrap summary.refresh so the seconds spent rebuilding summary tables can be reported apart."""
-    spent, refresh = [0.0], summary.refresh
+    """Wrap the two ways summaries are kept current (summary.refresh, a rebuild; GrantDelta.start and
+    finish, the in-memory sums of new grants) so the seconds spent on them can be reported apart
+    (the sums themselves run in a worker thread during the merge of the rows, uncounted)."""
+    spent = [0.0]
 
-    def timed(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return refresh(*args, **kwargs)
-        finally:
-            spent[0] += time.perf_counter() - started
-    summary.refresh = timed
+    def timed(func):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - started
+        return wrapper
+    summary.refresh = timed(summary.refresh)
+    summary.GrantDelta.start = timed(summary.GrantDelta.start)
+    summary.GrantDelta.finish = timed(summary.GrantDelta.finish)
     return spent
 
 
@@ -137,11 +144,11 @@ def main(argv=None) -> int:
                 assert result.ok, [str(p) for p in result.problems[:5]]
                 print(f"{engine.dialect.name}: imported {result.rows:,} rows (added {result.added:,}, "
                       f"replaced {result.replaced:,}) in {seconds:.1f}s = {result.rows / seconds:,.0f} rows/s; "
-                      f"summary refresh {spent[0]:.1f}s, the rest {result.rows / (seconds - spent[0]):,.0f} rows/s")
+                      f"summaries {spent[0]:.1f}s, the rest {result.rows / (seconds - spent[0]):,.0f} rows/s")
         finally:
             drop()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB")
+    print(f"peak RSS {peak:.0f} MB; load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     return 0
 
 

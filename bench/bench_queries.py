@@ -1,14 +1,17 @@
 """Median and p95 time of every registered query on the national dataset, SQLite and PostgreSQL.
 
-    .venv/bin/python bench/bench_queries.py [--sqlite PATH] [--pg URL] [--repeat 21]
+    .venv/bin/python bench/bench_queries.py [--sqlite PATH] [--pg URL] [--repeat 21] [--only sqlite|postgres]
 
 Builds the national demo dataset into each database once (skipped when it is already there),
-then times each query for a whole country, a single region and a 3-year range, after one
-warm-up run. Prints a table; figures are recorded in bench/README.md.
+then times each query for all countries, a whole country, a single region, a 3-year range and
+a level of government, after one warm-up run. Prints a table and the machine's load average
+(another busy process on a 2-core machine inflates every figure); figures are recorded in
+bench/README.md.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -28,6 +31,7 @@ SCENARIOS = {
     "country KZ": dict(country="KZ"),
     "region RO-CJ": dict(region="RO-CJ"),
     "RO 2021-2023": dict(country="RO", year_from=2021, year_to=2023),
+    "RO local": dict(country="RO", level="local"),
 }
 
 
@@ -84,8 +88,11 @@ def main() -> int:
     results = {}
     for label, engine in engines.items():
         ensure_national(engine)
+    load_before = os.getloadavg()
+    for label, engine in engines.items():
         for q, scenario, median, p95 in timings(engine, args.repeat):
             results[(q.id, scenario, label)] = (median, p95)
+    load_after = os.getloadavg()
     worst = 0.0
     print(f"{'query':38} {'scenario':14} " + " ".join(f"{e + ' med/p95 ms':>22}" for e in engines))
     for q in registry.all_queries():
@@ -98,6 +105,7 @@ def main() -> int:
             star = "*" if q.indicator else " "
             print(f"{star}{q.id:37} {scenario:14} " + " ".join(f"{c:>22}" for c in cells))
     print(f"\nslowest median: {worst:.1f} ms (target: 50 ms); * = one of the four indicators")
+    print(f"load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after; {os.cpu_count()} CPUs")
     return 0
 
 

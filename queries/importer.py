@@ -15,7 +15,9 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import queue
 import re
+import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -352,6 +354,14 @@ def _each(test: Callable[[str], object], values: np.ndarray) -> np.ndarray:
     return np.fromiter(map(test, values), dtype=bool, count=len(values))
 
 
+def _each_distinct(test: Callable[[str], object], values: np.ndarray) -> np.ndarray:
+    """`_each` for a column of few distinct values (codes, enums, years): each is tested once."""
+    if len(values) < 1000:
+        return _each(test, values)
+    codes, uniques = pd.factorize(values)
+    return np.fromiter(map(test, uniques), dtype=bool, count=len(uniques))[codes]
+
+
 class _Cells:
     """The checks of one column in one chunk: each failing cell is reported once, with the
     first rule it breaks; `ok` marks the non-empty cells that passed every check so far."""
@@ -384,8 +394,10 @@ def _is_int(v: str) -> bool:
 
 
 _NAMED_CODES = {  # single-column rules for code columns by name
-    "country": (lambda v: _each(_alpha2().__contains__, v), "must be an ISO 3166 alpha-2 country code such as RO"),
-    "currency": (lambda v: _each(_is_currency, v), "must be an ISO 4217 code of 3 upper-case letters such as RON"),
+    "country": (lambda v: _each_distinct(_alpha2().__contains__, v),
+                "must be an ISO 3166 alpha-2 country code such as RO"),
+    "currency": (lambda v: _each_distinct(_is_currency, v),
+                 "must be an ISO 4217 code of 3 upper-case letters such as RON"),
 }
 
 
@@ -403,12 +415,13 @@ def _text(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
 
 
 def _enum(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
-    cells.fail(~_each(frozenset(col.choices).__contains__, cells.v), f"must be one of: {', '.join(col.choices)}")
+    cells.fail(~_each_distinct(frozenset(col.choices).__contains__, cells.v),
+               f"must be one of: {', '.join(col.choices)}")
     return cells.strings()
 
 
 def _int(col: Column, cells: _Cells, type_max: int | None) -> pd.Series:
-    cells.fail(~_each(_is_int, cells.v), "must be a whole number")
+    cells.fail(~_each_distinct(_is_int, cells.v), "must be a whole number")
     cells.fail(_lengths(cells.v) > 16, "is too large")
     n = cells.numbers(np.int64)
     low, high = col.min, min(v for v in (col.max, type_max) if v is not None)
@@ -437,7 +450,7 @@ def _date(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
 
 def _bool(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
     lower = np.array([v.lower() for v in cells.v], dtype=object)
-    cells.fail(~_each(frozenset(("true", "false")).__contains__, lower), "must be true or false")
+    cells.fail(~_each_distinct(frozenset(("true", "false")).__contains__, lower), "must be true or false")
     return pd.Series(lower == "true", dtype="boolean").where(cells.ok)
 
 
@@ -584,21 +597,7 @@ def _records(kind: Kind, rows: np.ndarray, typed: pd.DataFrame) -> list[tuple]:
 
 def _stage_rows(conn: sa.Connection, stage: sa.Table, records: list[tuple]) -> None:
     """Bulk-insert rows into the staging table through each driver's fastest path."""
-    names = [c.name for c in stage.columns if c.name != "existed"]
-    if conn.dialect.name == "sqlite":
-        # executemany on the driver skips SQLAlchemy's per-row processing (several times faster)
-        insert = stage.insert().compile(dialect=conn.dialect, column_keys=names)
-        conn.exec_driver_sql(str(insert), records)
-    elif conn.dialect.name == "postgresql":
-        # COPY is PostgreSQL's bulk-load path; the statement is composed with psycopg's quoting
-        from psycopg import sql
-        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(stage.name), sql.SQL(", ").join(map(sql.Identifier, names)))
-        with conn.connection.driver_connection.cursor() as cur, cur.copy(copy_sql) as copy:
-            for record in records:
-                copy.write_row(record)
-    else:
-        conn.execute(stage.insert(), [dict(zip(names, r)) for r in records])
+    summary.bulk_insert(conn, stage, [c.name for c in stage.columns if c.name != "existed"], records)
 
 
 def _key_match(kind: Kind, a, b) -> list:
@@ -633,11 +632,38 @@ class _Staging:
 @dataclass(frozen=True)
 class _CrossRule:
     """A rule that needs other rows: `failing` selects (rownum, *message arguments) of the staged
-    rows that break it, `message` turns those arguments into the reason."""
+    rows that break it, `message` turns those arguments into the reason. `clean`, when given,
+    proves from the distinct values of the `seen` columns that no row fails, so that the query
+    over every staged row can be skipped (a large file is mostly a few thousand distinct codes)."""
     kind: str
     column: str
     failing: Callable[[_Staging], sa.Select]
     message: Callable[..., str]
+    seen: tuple[str, ...] = ()
+    clean: Callable[[sa.Connection, set], bool] | None = None
+
+
+class _Seen:
+    """Distinct non-empty values (or value tuples) of some columns over all chunks of a file."""
+
+    def __init__(self, rules: Iterable[_CrossRule]):
+        self.values: dict[tuple[str, ...], set] = {r.seen: set() for r in rules if r.clean}
+
+    def add(self, typed: pd.DataFrame) -> None:
+        for columns, found in self.values.items():
+            frame = typed[list(columns)].dropna()
+            if len(columns) == 1:
+                found.update(pd.unique(frame[columns[0]].to_numpy(dtype=object)).tolist())
+            else:
+                found.update(map(tuple, frame.drop_duplicates().to_numpy(dtype=object).tolist()))
+
+
+def _existing_keys(conn: sa.Connection, column: sa.Column, values) -> set:
+    """Which of `values` the column holds (asked in batches that every engine accepts)."""
+    values, found = list(values), set()
+    for i in range(0, len(values), 500):
+        found.update(conn.execute(sa.select(column).where(column.in_(values[i:i + 500]))).scalars())
+    return found
 
 
 def _reference(kind: str, column: str, target: str, noun: str) -> _CrossRule:
@@ -653,7 +679,13 @@ def _reference(kind: str, column: str, target: str, noun: str) -> _CrossRule:
             cond.append(~sa.exists().where(other.c[key] == value))
         return sa.select(s.c.rownum, value).where(*cond)
     where = "in the database or in this file" if target == kind else f"in the database (import {target} first)"
-    return _CrossRule(kind, column, failing, lambda v: f"there is no {noun} {v} {where}")
+    message = lambda v: f"there is no {noun} {v} {where}"  # noqa: E731
+    if target == kind:
+        return _CrossRule(kind, column, failing, message)
+
+    def clean(conn: sa.Connection, values: set) -> bool:
+        return len(_existing_keys(conn, KINDS[target].table.c[key], values)) == len(values)
+    return _CrossRule(kind, column, failing, message, (column,), clean)
 
 
 def _parent_elsewhere(st: _Staging) -> sa.Select:
@@ -696,6 +728,24 @@ def _wrong_currency(st: _Staging) -> sa.Select:
                    ~sa.exists().where(*_currency_in_use(r.c.country, s.c.year, s.c.currency))))
 
 
+def _currencies_clean(conn: sa.Connection, triples: set) -> bool:
+    """Every distinct (region_code, year, currency) of the file is in use for the region's country
+    in that year (an unknown region proves nothing: the query then runs)."""
+    r, c = schema.regions, schema.currencies
+    codes = {code for code, _y, _c in triples}
+    country = {}
+    for batch in (list(codes)[i:i + 500] for i in range(0, len(codes), 500)):
+        country.update(conn.execute(sa.select(r.c.code, r.c.country).where(r.c.code.in_(batch))).all())
+    if len(country) != len(codes):
+        return False
+    periods: dict[str, list] = {}
+    for ctry, currency, start, end in conn.execute(sa.select(c.c.country, c.c.currency, c.c.from_year, c.c.to_year)):
+        periods.setdefault(ctry, []).append((currency, start, end))
+    return all(any(cur == currency and start <= year and (end is None or end >= year)
+                   for cur, start, end in periods.get(country[code], ()))
+               for code, year, currency in triples)
+
+
 def _currency_message(country: str, year: int, expected: str | None) -> str:
     if expected is None:
         return f"no currency is recorded for {country} in {year} (import currencies first)"
@@ -716,7 +766,8 @@ _CROSS_RULES = (
     _reference("liaison_officers", "authority_id", "authorities", "authority"),
     _reference("grants", "funder_authority_id", "authorities", "authority"),
     _reference("grants", "region_code", "regions", "region"),
-    _CrossRule("grants", "currency", _wrong_currency, _currency_message),
+    _CrossRule("grants", "currency", _wrong_currency, _currency_message, ("region_code", "year", "currency"),
+               _currencies_clean),
     _reference("consultations", "authority_id", "authorities", "authority"),
     _reference("trainings", "region_code", "regions", "region"),
     _reference("trainings", "organiser_authority_id", "authorities", "authority"),
@@ -791,23 +842,87 @@ def _compile_analyze(element: _Analyze, compiler, **kw) -> str:
     return "ANALYZE " + compiler.preparer.format_table(element.table)
 
 
+_DONE = object()
+
+
+def _in_background(items: Iterator, depth: int = 2) -> Iterator:
+    """The items of an iterator computed by a worker thread, at most `depth` ahead of the caller:
+    the file's next chunk is read and checked on the second core while this one is written (the
+    database drivers release the GIL while they work). An exception in the worker is raised here;
+    leaving early stops the worker after its current item."""
+    results: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                results.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((True, _DONE))
+        except BaseException as exc:  # handed to the caller, raised there
+            put((False, exc))
+
+    worker = threading.Thread(target=work, name="civmon-import-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            ok, item = results.get()
+            if not ok:
+                raise item
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def _stage_file(conn: sa.Connection, kind: Kind, source, problems: _Problems,
-                stage: sa.Table) -> int:
-    """Check every chunk cell by cell and copy it to staging; returns the number of data rows."""
+                stage: sa.Table, delta: summary.GrantDelta | None = None, seen: _Seen | None = None) -> int:
+    """Check every chunk cell by cell and copy it to staging; returns the number of data rows.
+    `delta`, when given, also keeps each chunk for the summaries (see `_apply`); `seen` collects
+    the distinct values some cross rules can be proved clean from. Reading and checking run in a
+    worker thread (which alone touches `problems`, `delta` and `seen`), writing in this one."""
+    def checked() -> Iterator[tuple[int, list[tuple]]]:
+        for chunk in source.chunks(settings.get_int("CIVMON_IMPORT_CHUNK_ROWS")):
+            rows, typed = _check_chunk(kind, chunk, problems)
+            records = _records(kind, rows, typed) if len(rows) else []
+            if len(rows):
+                if seen is not None:
+                    seen.add(typed)
+                if delta is not None:
+                    delta.add(typed) if not problems.count else delta.discard()
+            yield len(rows) + sum(p.row is not None for p in chunk.problems), records
+
     count = 0
-    for chunk in source.chunks(settings.get_int("CIVMON_IMPORT_CHUNK_ROWS")):
-        rows, typed = _check_chunk(kind, chunk, problems)
-        count += len(rows) + sum(p.row is not None for p in chunk.problems)
-        if len(rows):
-            _stage_rows(conn, stage, _records(kind, rows, typed))
+    for rows, records in _in_background(checked()):
+        count += rows
+        if records:
+            _stage_rows(conn, stage, records)
     return count
 
 
-def _check_staged(conn: sa.Connection, st: _Staging, problems: _Problems) -> None:
-    """Run the duplicate-key rule and the kind's cross rules over the staged rows."""
+def _kind_rules(kind: Kind) -> list[_CrossRule]:
+    return [r for r in _CROSS_RULES if r.kind == kind.name]
+
+
+def _check_staged(conn: sa.Connection, st: _Staging, problems: _Problems, seen: _Seen | None = None) -> None:
+    """Run the duplicate-key rule and the kind's cross rules over the staged rows (a rule that
+    the file's distinct values prove clean is skipped)."""
     if conn.dialect.name == "postgresql":
         conn.execute(_Analyze(st.table))
-    for rule in (_duplicate_rule(st.kind), *(r for r in _CROSS_RULES if r.kind == st.kind.name)):
+    for rule in (_duplicate_rule(st.kind), *_kind_rules(st.kind)):
+        if seen is not None and rule.clean is not None and rule.clean(conn, seen.values[rule.seen]):
+            continue
         _report(conn, st, rule, problems)
 
 
@@ -824,12 +939,19 @@ def _touched_regions(conn: sa.Connection, st: _Staging, replaced: int) -> set | 
     return codes
 
 
-def _merge(conn: sa.Connection, st: _Staging) -> None:
-    """New keys are inserted first, so that replaced rows may point at them; then replacements."""
+def _merge(conn: sa.Connection, st: _Staging, result: ImportResult, existing: int) -> None:
+    """New keys are inserted first, so that replaced rows may point at them; then replacements.
+    A fact table that the file at least doubles gets its secondary indexes rebuilt once after the
+    insert instead of updated row by row (fact tables only: nothing references them)."""
     kind, s, table = st.kind, st.table, st.kind.table
     names = [c.db_name for c in kind.columns]
-    conn.execute(table.insert().from_select(names, sa.select(*(s.c[n] for n in names)).where(~s.c.existed)))
-    if not st.only_new:
+    insert = table.insert().from_select(names, sa.select(*(s.c[n] for n in names)).where(~s.c.existed))
+    if kind.name in FACT_KINDS:
+        with summary.indexes_rebuilt(conn, table, result.added):
+            conn.execute(insert)
+    else:
+        conn.execute(insert)
+    if existing and not st.only_new:
         values = {n: s.c[n] for n in names if n not in kind.key}
         conn.execute(table.update().where(*_key_match(kind, table, s), s.c.existed).values(values))
 
@@ -854,16 +976,17 @@ def _log(conn: sa.Connection, result: ImportResult, source: str) -> None:
 
 
 def _stage_and_check(conn: sa.Connection, kind: Kind, source, result: ImportResult,
-                     problems: _Problems, only_new: bool) -> _Staging:
+                     problems: _Problems, only_new: bool, delta: summary.GrantDelta | None = None) -> _Staging:
     """Stage the whole file and run every rule; raises _Rejected when any is broken."""
     stage = _stage_table(kind)
     stage.create(conn)
-    result.rows = _stage_file(conn, kind, source, problems, stage)
+    seen = _Seen(_kind_rules(kind))
+    result.rows = _stage_file(conn, kind, source, problems, stage, delta, seen)
     if not result.rows and not problems.count:
         raise _FileProblem("The file has a header row but no data rows.")
     sa.Index(f"ix_{stage.name}_key", *(stage.c[k] for k in kind.key)).create(conn)
     st = _Staging(kind, stage, only_new)
-    _check_staged(conn, st, problems)
+    _check_staged(conn, st, problems, seen)
     if problems.count:
         raise _Rejected
     return st
@@ -879,13 +1002,23 @@ def _count_existing(conn: sa.Connection, st: _Staging, result: ImportResult) -> 
     return existing
 
 
-def _apply(conn: sa.Connection, st: _Staging, result: ImportResult, existing: int, log_source: str) -> None:
-    """Merge the staged rows, refresh the summaries they can change, and log the import."""
+def _apply(conn: sa.Connection, st: _Staging, result: ImportResult, existing: int, log_source: str,
+           delta: summary.GrantDelta | None = None) -> None:
+    """Merge the staged rows, bring the summaries they can change up to date, and log the import.
+
+    A grants file whose rows are all new has its summary rows summed in memory while it was
+    checked (`delta`): they are added to the touched regions' rows, with no rebuild from the
+    grants table. Anything else (replaced rows, other kinds) rebuilds the touched regions."""
     families = summary.FAMILIES_BY_KIND.get(st.kind.name, ())
-    regions = _touched_regions(conn, st, existing) if families else set()
-    _merge(conn, st)
+    incremental = delta is not None and delta.ok and existing == 0
+    regions = _touched_regions(conn, st, existing) if families and not incremental else set()
+    if incremental:
+        delta.start(conn)  # sums in a worker thread while the rows are merged
+    _merge(conn, st, result, existing)
     st.table.drop(conn)
-    if families and result.added + result.replaced:
+    if incremental:
+        delta.finish(conn)
+    elif families and result.added + result.replaced:
         summary.refresh(conn, families, regions)
     _log(conn, result, log_source)
 
@@ -893,11 +1026,12 @@ def _apply(conn: sa.Connection, st: _Staging, result: ImportResult, existing: in
 def _run(conn: sa.Connection, kind: Kind, source, result: ImportResult, problems: _Problems,
          only_new: bool, log_source: str) -> None:
     """Everything inside the transaction; raises _Rejected to roll it back."""
-    st = _stage_and_check(conn, kind, source, result, problems, only_new)
+    delta = summary.GrantDelta(conn) if kind.name == "grants" and not result.dry_run else None
+    st = _stage_and_check(conn, kind, source, result, problems, only_new, delta)
     existing = _count_existing(conn, st, result)
     if result.dry_run:
         raise _Rejected
-    _apply(conn, st, result, existing, log_source)
+    _apply(conn, st, result, existing, log_source, delta)
 
 
 def _open(path: Path) -> tuple[str, _CsvFile | _Workbook]:

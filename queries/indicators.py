@@ -7,11 +7,14 @@ rounding and complete rows (every region in scope, every year of the range) are 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -63,6 +66,11 @@ def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
         if df[c].dtype.kind in "if" and any(r[c] is None for r in rows):
             df[c] = pd.Series([r[c] for r in rows], dtype=object)
     return df
+
+
+def _text_frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
+    """`_frame` for rows of text values only (nothing to convert): built from the tuples directly."""
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(columns))
 
 
 # --- scope: a filter resolved against the database --------------------------------------------
@@ -229,6 +237,18 @@ def liaison_coverage_by_region(f: Filter, engine=None) -> pd.DataFrame:
     return _frame(rows, ("region_code", "region_name") + COVERAGE_COLUMNS)
 
 
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _days(values: list) -> np.ndarray:
+    """Dates as numpy days: from ISO text (what SQLite's driver gives) or date objects (psycopg's);
+    None becomes NaT."""
+    if any(isinstance(v, str) for v in values):
+        return np.array(values, dtype="datetime64[D]")
+    return np.array([np.iinfo(np.int64).min if v is None else v.toordinal() - _EPOCH for v in values],
+                    dtype=np.int64).astype("datetime64[D]")
+
+
 @query("liaison-coverage-by-year", title="Liaison officer coverage over the years",
        definition="For each year of the range, the share of authorities in scope with an officer active on "
                   "31 December of that year, and with one of sufficient rank.",
@@ -240,23 +260,33 @@ def liaison_coverage_by_year(f: Filter, engine=None) -> pd.DataFrame:
         base, _region1, where = _authority_scope(scope)
         authorities = conn.execute(sa.select(sa.func.count()).select_from(base).where(where)).scalar()
         # every officer of the authorities in scope, once; the years are then counted here, not in SQL
-        officers = pd.DataFrame.from_records([tuple(row) for row in conn.execute(
-            sa.select(o.c.authority_id, o.c.position_rank, o.c.appointed_on, o.c.ended_on, rr.c.max_position_rank)
+        # dates as the driver gives them (ISO text on SQLite, dates on PostgreSQL): numpy reads both
+        officers = conn.execute(
+            sa.select(o.c.authority_id, o.c.position_rank, sa.type_coerce(o.c.appointed_on, sa.String),
+                      sa.type_coerce(o.c.ended_on, sa.String), rr.c.max_position_rank)
             .select_from(base.join(o, o.c.authority_id == a.c.authority_id)
                          .outerjoin(rr, sa.and_(rr.c.country == a.c.country, rr.c.level == a.c.level)))
-            .where(where))],
-            columns=["authority_id", "rank", "appointed_on", "ended_on", "max_rank"])
-    officers["max_rank"] = pd.to_numeric(officers["max_rank"]).astype(float)  # NaN: no requirement
-    data_years = sorted({d.year for col in ("appointed_on", "ended_on") for d in officers[col] if d is not None})
-    officers = officers.sort_values(["authority_id", "rank"])  # the first active row is the most senior
-    start = pd.to_datetime(officers["appointed_on"]).to_numpy()
-    end = pd.to_datetime(officers["ended_on"]).fillna(pd.Timestamp.max).to_numpy()
+            .where(where)).all()
+    ids, ranks, starts, ends, max_ranks = (list(col) for col in zip(*officers)) if officers else ([],) * 5
+    start, end = _days(starts), _days(ends)  # NaT: still in office
+    dates = np.concatenate([start, end[~np.isnat(end)]])
+    data_years = sorted(set((dates.astype("datetime64[Y]").astype(np.int64) + 1970).tolist()))
+    start = start.astype(np.int64)
+    end = np.where(np.isnat(end), np.iinfo(np.int64).max, end.astype(np.int64))
+    authority, authorities_with_officers = pd.factorize(np.array(ids, dtype=object))
+    rank = np.array(ranks, dtype=np.float64)
+    max_rank = np.array([np.nan if m is None else m for m in max_ranks], dtype=np.float64)
+    # an authority is compliant when its most senior active officer meets the rank, that is when
+    # any of its active officers does (no requirement: every covered authority is compliant)
+    meets = np.isnan(max_rank) | (rank <= max_rank)
     rows = []
     for year in _years(f, data_years[:1] + data_years[-1:]):
-        on = pd.Timestamp(year, 12, 31).to_datetime64()
-        best = officers[(start <= on) & (end > on)].drop_duplicates("authority_id")
-        compliant = int((best["max_rank"].isna() | (best["rank"] <= best["max_rank"])).sum())
-        rows.append({"year": year, **_coverage_row(authorities, len(best), compliant)})
+        on = np.datetime64(dt.date(year, 12, 31), "D").astype(np.int64)
+        active = (start <= on) & (end > on)
+        n = len(authorities_with_officers)
+        covered = int(np.count_nonzero(np.bincount(authority[active], minlength=n)))
+        compliant = int(np.count_nonzero(np.bincount(authority[active & meets], minlength=n)))
+        rows.append({"year": year, **_coverage_row(authorities, covered, compliant)})
     return _frame(rows, ("year",) + COVERAGE_COLUMNS)
 
 
@@ -276,8 +306,8 @@ def authorities_without_officer(f: Filter, engine=None) -> pd.DataFrame:
                 .select_from(frm.outerjoin(r1, r1.c.code == region1))
                 .where(where, active.c.best_rank.is_(None))
                 .order_by(a.c.country, level_order, region1, a.c.name))
-        rows = [dict(row._mapping) for row in conn.execute(stmt)]
-    return _frame(rows, ("authority_id", "authority_name", "country", "level", "region_code", "region_name"))
+        rows = conn.execute(stmt).all()
+    return _text_frame(rows, ("authority_id", "authority_name", "country", "level", "region_code", "region_name"))
 
 
 # --- funding ----------------------------------------------------------------------------------
@@ -338,6 +368,41 @@ class MoneyPart:
     missing: int
 
 
+def _recipient_table(f: Filter) -> sa.Table:
+    """Per-recipient sums over all years (one row per recipient and region) when the filter keeps
+    all years, per year otherwise; both hold each level's sums in columns of their own."""
+    return t.s_grant_recipient_totals if not f.has_years else t.s_grant_recipients
+
+
+def _recipient_money(table: sa.Table, f: Filter) -> tuple[dict, list]:
+    """The money columns of a recipient table for the filter's levels (the sums of those levels'
+    columns), and the conditions that keep recipients with grants at those levels."""
+    if not f.levels:
+        return {m: table.c[m] for m in t.MONEY}, []
+    money = {m: functools.reduce(operator.add, (table.c[t.level_column(m, level)] for level in f.levels))
+             for m in t.MONEY}
+    return money, [money["grants"] > 0]
+
+
+def _funder_table(f: Filter) -> sa.Table:
+    """Per-funder sums over all years when the filter keeps all of them, per year otherwise."""
+    return t.s_grant_funder_totals if not f.has_years else t.s_grant_funders
+
+
+def _recipients_per_region(conn, scope: Scope) -> dict:
+    """Distinct recipients per level-1 region."""
+    sr = _recipient_table(scope.filter)
+    _money, funded = _recipient_money(sr, scope.filter)
+    where = [scope.where(sr), *funded]
+    if sr is t.s_grant_recipient_totals:  # one row per (region, recipient): count rows
+        stmt = sa.select(sr.c.region1_code, sa.func.count()).where(*where).group_by(sr.c.region1_code)
+    else:  # distinct pairs first: PostgreSQL hashes them instead of sorting each region's keys
+        pairs = (sa.select(sr.c.region1_code, sr.c.recipient_key).where(*where)
+                 .group_by(sr.c.region1_code, sr.c.recipient_key).subquery("pairs"))
+        stmt = sa.select(pairs.c.region1_code, sa.func.count()).group_by(pairs.c.region1_code)
+    return dict(conn.execute(stmt).all())
+
+
 FUNDING_BY_COUNTY_COLUMNS = ("region_code", "region_name", "grants", "recipients", "amount", "currency",
                              "amount_eur", "per_1000_inhabitants", "competitive_share_pct")
 
@@ -350,7 +415,7 @@ FUNDING_BY_COUNTY_COLUMNS = ("region_code", "region_name", "grants", "recipients
        legal_basis="Romania: Law 350/2005 on non-reimbursable funding for non-profit activities of general "
                    "interest (competitive procedure); Serbia: annual report on budget funds allocated to CSOs.")
 def funding_by_county(f: Filter, engine=None) -> pd.DataFrame:
-    s, sr = t.s_grants, t.s_grant_recipients
+    s = t.s_grants
     competitive = sa.case((s.c.procedure == "competitive", s.c.amount_cents), else_=0)
     with _connect(engine) as conn:
         scope = resolve(conn, f)
@@ -363,9 +428,7 @@ def funding_by_county(f: Filter, engine=None) -> pd.DataFrame:
         for row in conn.execute(stmt):  # PostgreSQL sums bigints as numeric: back to int and float
             parts[row.region1_code].append(MoneyPart(row.currency, row.year, int(row.grants), int(row.cents),
                                                      int(row.comp), float(row.eur), int(row.missing)))
-        rec = (sa.select(sr.c.region1_code, sa.func.count(sa.distinct(sr.c.recipient_key)))
-               .where(scope.where(sr, level_col=sr.c.funder_level)).group_by(sr.c.region1_code))
-        recipients = dict(conn.execute(rec).all())
+        recipients = _recipients_per_region(conn, scope)
         rates, currencies = _rates(conn), Currencies(conn)
     rows = []
     for region in scope.regions:
@@ -406,18 +469,37 @@ class Basis:
 
     def amount(self, table):
         """SQL sum of the amount in this basis."""
-        return (sa.func.sum(table.c.amount_cents) / 100.0) if self.national else sa.func.sum(table.c.amount_eur)
+        return self.amount_of(table.c.amount_cents, table.c.amount_eur)
+
+    def amount_of(self, cents, eur):
+        """SQL sum of the amount in this basis, from cent and euro expressions."""
+        return (sa.func.sum(cents) / 100.0) if self.national else sa.func.sum(eur)
 
     def value(self, amount, unconverted):
         """The rounded amount; None when it is a euro sum that lacks a rate."""
         return rounded(amount, 2) if self.national else _eur(amount, unconverted)
 
 
-def _basis(conn, scope: Scope, table) -> Basis:
-    stmt = (sa.select(table.c.currency).distinct()
-            .where(scope.where(table, level_col=table.c.funder_level)).limit(2))
+def _basis(conn, scope: Scope) -> Basis:
+    """The basis of the grants in the filter (read from s_grants, the smallest grant summary)."""
+    s = t.s_grants
+    stmt = sa.select(s.c.currency).distinct().where(scope.where(s, level_col=s.c.funder_level)).limit(2)
     found = conn.execute(stmt).scalars().all()
     return Basis(found[0] if len(found) == 1 else "EUR")
+
+
+def _basis_and_total(conn, scope: Scope) -> tuple[Basis, float, int]:
+    """The basis, the total amount in it and the grants without a rate, in one query on s_grants."""
+    s = t.s_grants
+    per_currency = conn.execute(
+        sa.select(s.c.currency, sa.func.sum(s.c.amount_cents), sa.func.sum(s.c.amount_eur),
+                  sa.func.sum(s.c.unconverted))
+        .where(scope.where(s, level_col=s.c.funder_level)).group_by(s.c.currency)).all()
+    missing = sum(int(m) for *_, m in per_currency)
+    if len(per_currency) == 1:
+        currency, cents, _eur, _missing = per_currency[0]
+        return Basis(currency), int(cents) / 100.0, missing
+    return Basis("EUR"), sum(float(eur) for _c, _cents, eur, _m in per_currency), missing
 
 
 MONEY_COLUMNS = ("amount", "currency", "amount_eur")
@@ -441,7 +523,7 @@ def funding_by_year(f: Filter, engine=None) -> pd.DataFrame:
     s = t.s_grants
     with _connect(engine) as conn:
         scope = resolve(conn, f)
-        basis = _basis(conn, scope, s)
+        basis = _basis(conn, scope)
         comp_sum = sa.func.sum(sa.case((s.c.procedure == "competitive",
                                         s.c.amount_cents / 100.0 if basis.national else s.c.amount_eur), else_=0.0))
         stmt = (sa.select(s.c.year, sa.func.sum(s.c.grants), basis.amount(s), sa.func.sum(s.c.amount_eur),
@@ -457,11 +539,11 @@ def funding_by_year(f: Filter, engine=None) -> pd.DataFrame:
 
 
 def _funding_mix(f: Filter, engine, column: str, values: tuple[str, ...]) -> pd.DataFrame:
-    s = t.s_grants
+    s = t.s_grant_domains if column == "domain" else t.s_grants
     key = s.c[column]
     with _connect(engine) as conn:
         scope = resolve(conn, f)
-        basis = _basis(conn, scope, s)
+        basis = _basis(conn, scope)
         stmt = (sa.select(key, sa.func.sum(s.c.grants), basis.amount(s), sa.func.sum(s.c.amount_eur),
                           sa.func.sum(s.c.unconverted))
                 .where(scope.where(s, level_col=s.c.funder_level)).group_by(key))
@@ -491,18 +573,23 @@ def funding_by_procedure(f: Filter, engine=None) -> pd.DataFrame:
     return _funding_mix(f, engine, "procedure", PROCEDURES)
 
 
-def _ranking(conn, scope: Scope, table, key, limit: int):
-    """The `limit` largest keys by amount, with the basis and the filter's totals."""
+def _ranking(conn, scope: Scope, table, key_name: str, limit: int, money: dict | None = None, where=()):
+    """The `limit` largest keys by amount, with the basis and the filter's totals (from s_grants,
+    which holds the same grants in far fewer rows). `money`: the money expressions, when not the
+    table's columns; `where`: conditions besides the filter's."""
     s = table
-    where = scope.where(s, level_col=s.c.funder_level)
-    basis = _basis(conn, scope, s)
-    amount = basis.amount(s)
-    stmt = (sa.select(key.label("key"), sa.func.sum(s.c.grants).label("grants"), amount.label("amount"),
-                      sa.func.sum(s.c.amount_eur).label("eur"), sa.func.sum(s.c.unconverted).label("missing"))
-            .where(where).group_by(key).order_by(amount.desc(), key).limit(limit))
+    key = s.c[key_name]
+    if money is None:
+        money = {m: s.c[m] for m in t.MONEY}
+        where = [scope.where(s, level_col=s.c.get("funder_level")), *where]
+    else:
+        where = [scope.where(s), *where]
+    basis, total, missing = _basis_and_total(conn, scope)
+    amount = basis.amount_of(money["amount_cents"], money["amount_eur"])
+    stmt = (sa.select(key.label("key"), sa.func.sum(money["grants"]).label("grants"), amount.label("amount"),
+                      sa.func.sum(money["amount_eur"]).label("eur"), sa.func.sum(money["unconverted"]).label("missing"))
+            .where(*where).group_by(key).order_by(amount.desc(), key).limit(limit))
     top = conn.execute(stmt).all()
-    total, missing = conn.execute(
-        sa.select(sa.func.coalesce(amount, 0.0), sa.func.coalesce(sa.func.sum(s.c.unconverted), 0)).where(where)).one()
     return basis, top, total, missing
 
 
@@ -515,13 +602,15 @@ RECIPIENT_COLUMNS = ("rank", "recipient_name", "recipient_id", "grants") + MONEY
                   "filter and the cumulative share (how concentrated funding is).",
        area="funding", columns=RECIPIENT_COLUMNS)
 def funding_top_recipients(f: Filter, engine=None) -> pd.DataFrame:
-    sr = t.s_grant_recipients
+    st = t.s_grant_recipient_totals
     with _connect(engine) as conn:
         scope = resolve(conn, f)
-        basis, top, total, missing = _ranking(conn, scope, sr, sr.c.recipient_key, TOP_N)
+        sr = _recipient_table(f)
+        money, funded = _recipient_money(sr, f)
+        basis, top, total, missing = _ranking(conn, scope, sr, "recipient_key", TOP_N, money, funded)
         keys = [row.key for row in top]
-        names = dict(conn.execute(sa.select(sr.c.recipient_key, sa.func.max(sr.c.recipient_name))
-                                  .where(sr.c.recipient_key.in_(keys)).group_by(sr.c.recipient_key)).all())
+        names = dict(conn.execute(sa.select(st.c.recipient_key, sa.func.max(st.c.recipient_name))
+                                  .where(st.c.recipient_key.in_(keys)).group_by(st.c.recipient_key)).all())
     rows, cumulative = [], 0.0
     for rank, row in enumerate(top, start=1):
         cumulative += float(row.amount)
@@ -541,10 +630,10 @@ FUNDER_COLUMNS = ("funder_authority_id", "funder_name", "level", "grants") + MON
                   "of government and share of all funding in the filter.",
        area="funding", columns=FUNDER_COLUMNS)
 def funding_by_funder(f: Filter, engine=None) -> pd.DataFrame:
-    sf, a = t.s_grant_funders, t.authorities
+    a = t.authorities
     with _connect(engine) as conn:
         scope = resolve(conn, f)
-        basis, top, total, missing = _ranking(conn, scope, sf, sf.c.funder_authority_id, TOP_FUNDERS)
+        basis, top, total, missing = _ranking(conn, scope, _funder_table(f), "funder_authority_id", TOP_FUNDERS)
         ids = [row.key for row in top]
         info = {row.authority_id: row for row in conn.execute(
             sa.select(a.c.authority_id, a.c.name, a.c.level).where(a.c.authority_id.in_(ids)))}
@@ -561,14 +650,9 @@ CONSULTATION_COLUMNS = ("year", "consultations", "comments_received", "comments_
                         "on_time", "on_time_pct")
 
 
-def _consultation_sums(s, rules):
-    on_time = sa.case((s.c.period_days >= rules.c.min_comment_days, s.c.consultations), else_=0)
-    return [sa.func.sum(s.c.consultations).label("consultations"),
-            sa.func.sum(s.c.comments_received).label("comments_received"),
-            sa.func.sum(s.c.participants).label("participants"),
-            sa.func.sum(s.c.comments_accepted).label("comments_accepted"),
-            sa.func.sum(s.c.debates).label("debates"),
-            sa.func.sum(on_time).label("on_time")]
+def _consultation_sums(s):
+    return [sa.func.sum(s.c[c]).label(c) for c in
+            ("consultations", "comments_received", "participants", "comments_accepted", "debates", "on_time")]
 
 
 def _consultation_row(c) -> dict:
@@ -583,12 +667,11 @@ def _consultation_row(c) -> dict:
 
 
 def _consultations_by(f: Filter, engine, key_name: str):
-    s, rules = t.s_consultations, t.consultation_rules
+    s = t.s_consultation_totals  # on_time is counted against the rules when summaries are built
     with _connect(engine) as conn:
         scope = resolve(conn, f)
         key = s.c[key_name]
-        stmt = (sa.select(key.label("key"), *_consultation_sums(s, rules))
-                .select_from(s.outerjoin(rules, rules.c.country == s.c.country))
+        stmt = (sa.select(key.label("key"), *_consultation_sums(s))
                 .where(scope.where(s, level_col=s.c.level)).group_by(key))
         return scope, {row.key: row for row in conn.execute(stmt)}
 
@@ -627,7 +710,8 @@ AUTHORITY_CONSULTATION_COLUMNS = ("authority_id", "authority_name", "level", "re
                   "comments they received and accepted, debates held and consultations on time.",
        area="consultations", columns=AUTHORITY_CONSULTATION_COLUMNS)
 def consultations_by_authority(f: Filter, engine=None) -> pd.DataFrame:
-    s, a = t.s_consultation_authorities, t.authorities
+    s = t.s_consultation_authority_totals if not f.has_years else t.s_consultation_authorities
+    a = t.authorities
     with _connect(engine) as conn:
         scope = resolve(conn, f)
         n = sa.func.sum(s.c.consultations)
@@ -683,7 +767,7 @@ _TRAINING_SUMS = ("trainings", "participants_public", "participants_cso", "parti
 
 
 def _training_sums(conn, scope: Scope, key_name: str) -> dict:
-    s = t.s_trainings
+    s = t.s_trainings if key_name == "topic" else t.s_training_totals
     key = s.c[key_name]
     stmt = (sa.select(key.label("key"), *[sa.func.sum(s.c[c]).label(c) for c in _TRAINING_SUMS])
             .where(scope.where(s, level_col=s.c.organiser_level)).group_by(key))
@@ -691,11 +775,16 @@ def _training_sums(conn, scope: Scope, key_name: str) -> dict:
 
 
 def _municipalities_reached(conn, scope: Scope, key_name: str) -> dict:
+    """Distinct municipalities with a training (organised at one of the filter's levels) per key.
+    A row is one municipality in one year, so per year the rows are counted."""
     m = t.s_training_municipalities
     key = m.c[key_name]
-    stmt = (sa.select(key, sa.func.count(sa.distinct(m.c.region2_code)))
-            .where(scope.where(m, level_col=m.c.organiser_level)).group_by(key))
-    return dict(conn.execute(stmt).all())
+    where = [scope.where(m)]
+    if scope.filter.levels:
+        mask = functools.reduce(operator.or_, (t.ORGANISER_BITS[level] for level in scope.filter.levels))
+        where.append(m.c.organiser_levels.op("&")(mask) != 0)
+    reached = sa.func.count() if key_name == "year" else sa.func.count(sa.distinct(m.c.region2_code))
+    return dict(conn.execute(sa.select(key, reached).where(*where).group_by(key)).all())
 
 
 def _municipalities_total(conn, scope: Scope, by_region: bool = False):
@@ -764,7 +853,7 @@ def training_by_topic(f: Filter, engine=None) -> pd.DataFrame:
                   "with each sector's share.",
        area="training", columns=("sector", "participants", "share_pct"))
 def training_participants_by_sector(f: Filter, engine=None) -> pd.DataFrame:
-    s = t.s_trainings
+    s = t.s_training_totals
     with _connect(engine) as conn:
         scope = resolve(conn, f)
         got = conn.execute(sa.select(*[sa.func.coalesce(sa.func.sum(s.c[c]), 0) for c in _TRAINING_SUMS[1:]])

@@ -2,8 +2,9 @@
 the import log, dataset facts, and the summary tables the importer keeps current.
 
 Money is stored as integer minor units (`amount_cents`) so sums are exact on every engine.
-Summary tables (prefix `s_`) hold only aggregates derived from the contract tables; they are
-rebuilt per level-1 region by `queries.summary.refresh` inside the importing transaction.
+Summary tables (prefix `s_`) hold only aggregates derived from the contract tables; they are kept
+current by `queries.summary` inside the importing transaction (rebuilt per level-1 region, or, for
+grants that are all new, summed in memory and added to the touched regions' rows).
 """
 from __future__ import annotations
 
@@ -60,6 +61,8 @@ liaison_officers = sa.Table(
     sa.Column("ended_on", sa.Date, nullable=True),
     sa.Column("full_name", TEXT, nullable=True),
     sa.Index(None, "appointed_on", "ended_on"),
+    # covering for "most senior officer active on a date, per authority": no table access
+    sa.Index("ix_liaison_officers_active", "authority_id", "appointed_on", "ended_on", "position_rank"),
 )
 
 rank_requirements = sa.Table(
@@ -159,65 +162,126 @@ dataset_info = sa.Table(
     sa.Column("value", TEXT, nullable=False),
 )
 
-# --- summary tables (derived; rebuilt by queries.summary) -----------------------------------
+# --- summary tables (derived; kept current by queries.summary) ------------------------------
+#
+# Grain is chosen per query shape (see bench/README.md): each indicator reads the smallest table
+# that still has every dimension its filter needs. `_totals` tables have no year: a query reads
+# them when the filter has no year range, and the year-grain table otherwise.
+#
+# Money columns, on every grant summary row: grants (count), amount_cents (exact sum of minor
+# units), amount_eur (sum over the grants that have a rate) and unconverted (grants without a rate).
+# On a row (or a level's columns) of one currency and year, amount_eur = amount_cents / 100 /
+# units_per_eur quantised to 2**-24 EUR (see queries.summary.eur_of); other rows sum those. The
+# quantised values add up exactly in any order, so a summary is the same number however and in
+# whatever order it was built (full rebuild, partial rebuild or the importer's incremental path).
 
-s_grants = sa.Table(
+
+def _money() -> list[sa.Column]:
+    return [sa.Column("grants", sa.Integer, nullable=False),
+            sa.Column("amount_cents", sa.BigInteger, nullable=False),
+            sa.Column("amount_eur", sa.Float, nullable=False),  # sum over grants that have a rate
+            sa.Column("unconverted", sa.Integer, nullable=False)]  # grants without an EUR rate
+
+
+MONEY = ("grants", "amount_cents", "amount_eur", "unconverted")
+
+# The contract's levels of government (queries.contract.LEVELS_OF_GOVERNMENT; queries.summary checks
+# that they agree). The recipient tables hold the money columns once per level, as columns, because
+# a recipient is funded by several levels: a level filter then adds a few columns of one row per
+# recipient instead of reading a row per recipient and level.
+LEVELS = ("central", "regional", "regional_department", "district", "local")
+
+
+def level_column(name: str, level: str) -> str:
+    """The name of a money column for one level of government, such as amount_cents_local."""
+    return f"{name}_{level}"
+
+
+def _money_by_level() -> list[sa.Column]:
+    types = dict(grants=sa.Integer, amount_cents=sa.BigInteger, amount_eur=sa.Float, unconverted=sa.Integer)
+    return [sa.Column(level_column(m, level), types[m], nullable=False) for level in LEVELS for m in MONEY]
+
+s_grants = sa.Table(  # per procedure: funding by county, by year, by procedure; the currency basis
     "s_grants", metadata,
     sa.Column("country", COUNTRY, nullable=False),
     sa.Column("region1_code", CODE, nullable=False),
     sa.Column("year", sa.SmallInteger, nullable=False),
     sa.Column("funder_level", LEVEL, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
-    sa.Column("domain", sa.String(16), nullable=False),
     sa.Column("procedure", sa.String(16), nullable=False),
-    sa.Column("grants", sa.Integer, nullable=False),
-    sa.Column("amount_cents", sa.BigInteger, nullable=False),
-    sa.Column("amount_eur", sa.Float, nullable=False),  # sum over grants that have a rate
-    sa.Column("unconverted", sa.Integer, nullable=False),  # grants without an EUR rate
+    *_money(),
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )
 
-s_grant_recipients = sa.Table(
-    "s_grant_recipients", metadata,
+s_grant_domains = sa.Table(  # per domain: funding by domain
+    "s_grant_domains", metadata,
     sa.Column("country", COUNTRY, nullable=False),
     sa.Column("region1_code", CODE, nullable=False),
     sa.Column("year", sa.SmallInteger, nullable=False),
     sa.Column("funder_level", LEVEL, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
-    sa.Column("recipient_key", TEXT, nullable=False),
-    sa.Column("recipient_name", TEXT, nullable=False),
-    sa.Column("grants", sa.Integer, nullable=False),
-    sa.Column("amount_cents", sa.BigInteger, nullable=False),
-    sa.Column("amount_eur", sa.Float, nullable=False),  # sum over grants that have a rate
-    sa.Column("unconverted", sa.Integer, nullable=False),  # grants without an EUR rate
-    # covering indexes: rankings and distinct counts read these in key order, no table access
-    sa.Index("ix_s_grant_recipients_rank", "country", "recipient_key", "year", "funder_level",
-             "region1_code", "grants", "amount_cents", "amount_eur", "unconverted"),
-    sa.Index("ix_s_grant_recipients_region", "country", "region1_code", "recipient_key", "year",
-             "funder_level"),
-    sa.Index("ix_s_grant_recipients_r1", "region1_code", "recipient_key", "year", "funder_level",
-             "grants", "amount_cents", "amount_eur", "unconverted"),
+    sa.Column("domain", sa.String(16), nullable=False),
+    *_money(),
+    sa.Index(None, "country", "year"),
+    sa.Index(None, "region1_code", "year"),
 )
 
-s_grant_funders = sa.Table(
+s_grant_recipients = sa.Table(  # per recipient and year: rankings and distinct counts with a year filter
+    "s_grant_recipients", metadata,
+    sa.Column("country", COUNTRY, nullable=False),
+    sa.Column("region1_code", CODE, nullable=False),
+    sa.Column("year", sa.SmallInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("recipient_key", TEXT, nullable=False),
+    *_money(),  # all levels: the sums of the per-level columns
+    *_money_by_level(),
+    # rows are stored in (country, year) order (queries.summary), so these narrow indexes lead to
+    # contiguous rows: as fast as covering indexes here, and several times cheaper to build
+    sa.Index(None, "country", "year"),
+    sa.Index(None, "region1_code", "year"),
+)
+
+s_grant_recipient_totals = sa.Table(  # per recipient, all years: one row per recipient and region
+    "s_grant_recipient_totals", metadata,
+    sa.Column("country", COUNTRY, nullable=False),
+    sa.Column("region1_code", CODE, nullable=False),
+    sa.Column("recipient_key", TEXT, nullable=False),
+    sa.Column("recipient_name", TEXT, nullable=False),  # the greatest name the recipient's grants carry
+    *_money(),  # all levels: the sums of the per-level columns
+    *_money_by_level(),
+    sa.Index(None, "country", "recipient_key"),
+    sa.Index(None, "region1_code", "recipient_key"),
+    # covering, in recipient order: the ranking over every country groups without sorting
+    sa.Index("ix_s_grant_recipient_totals_key", "recipient_key", "grants", "amount_cents", "amount_eur",
+             "unconverted"),
+)
+
+s_grant_funders = sa.Table(  # per funder and year: funder ranking with a year filter
     "s_grant_funders", metadata,
     sa.Column("country", COUNTRY, nullable=False),
     sa.Column("region1_code", CODE, nullable=False),
     sa.Column("year", sa.SmallInteger, nullable=False),
     sa.Column("funder_level", LEVEL, nullable=False),
-    sa.Column("funder_authority_id", ID, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
-    sa.Column("grants", sa.Integer, nullable=False),
-    sa.Column("amount_cents", sa.BigInteger, nullable=False),
-    sa.Column("amount_eur", sa.Float, nullable=False),  # sum over grants that have a rate
-    sa.Column("unconverted", sa.Integer, nullable=False),  # grants without an EUR rate
-    sa.Index("ix_s_grant_funders_rank", "country", "funder_authority_id", "year", "funder_level",
-             "region1_code", "grants", "amount_cents", "amount_eur", "unconverted"),
+    sa.Column("funder_authority_id", ID, nullable=False),
+    *_money(),
+    sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )
 
-s_consultations = sa.Table(
+s_grant_funder_totals = sa.Table(  # per funder, all years (a funder has one level)
+    "s_grant_funder_totals", metadata,
+    sa.Column("country", COUNTRY, nullable=False),
+    sa.Column("region1_code", CODE, nullable=False),
+    sa.Column("funder_level", LEVEL, nullable=False),
+    sa.Column("funder_authority_id", ID, nullable=False),
+    *_money(),
+    sa.Index(None, "country"),
+    sa.Index(None, "region1_code"),
+)
+
+s_consultations = sa.Table(  # per consultation period: periods against the legal minimum
     "s_consultations", metadata,
     sa.Column("country", COUNTRY, nullable=False),
     sa.Column("region1_code", CODE, nullable=True),  # NULL: central authorities
@@ -230,6 +294,22 @@ s_consultations = sa.Table(
     sa.Column("participants", sa.BigInteger, nullable=False),
     sa.Column("debates", sa.Integer, nullable=False),
     sa.Column("debate_participants", sa.BigInteger, nullable=False),
+    sa.Index(None, "country", "year"),
+    sa.Index(None, "region1_code", "year"),
+)
+
+s_consultation_totals = sa.Table(  # per year: participation by year and by region (on_time from the rules)
+    "s_consultation_totals", metadata,
+    sa.Column("country", COUNTRY, nullable=False),
+    sa.Column("region1_code", CODE, nullable=True),  # NULL: central authorities
+    sa.Column("level", LEVEL, nullable=False),
+    sa.Column("year", sa.SmallInteger, nullable=False),
+    sa.Column("consultations", sa.Integer, nullable=False),
+    sa.Column("comments_received", sa.BigInteger, nullable=False),
+    sa.Column("comments_accepted", sa.BigInteger, nullable=False),
+    sa.Column("participants", sa.BigInteger, nullable=False),
+    sa.Column("debates", sa.Integer, nullable=False),
+    sa.Column("on_time", sa.Integer, nullable=False),
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )
@@ -251,7 +331,23 @@ s_consultation_authorities = sa.Table(
     sa.Index(None, "region1_code", "year"),
 )
 
-s_trainings = sa.Table(
+s_consultation_authority_totals = sa.Table(  # per authority, all years: the ranking without a year filter
+    "s_consultation_authority_totals", metadata,
+    sa.Column("country", COUNTRY, nullable=False),
+    sa.Column("region1_code", CODE, nullable=True),
+    sa.Column("level", LEVEL, nullable=False),
+    sa.Column("authority_id", ID, nullable=False),
+    sa.Column("consultations", sa.Integer, nullable=False),
+    sa.Column("comments_received", sa.BigInteger, nullable=False),
+    sa.Column("comments_accepted", sa.BigInteger, nullable=False),
+    sa.Column("participants", sa.BigInteger, nullable=False),
+    sa.Column("debates", sa.Integer, nullable=False),
+    sa.Column("on_time", sa.Integer, nullable=False),
+    sa.Index(None, "country"),
+    sa.Index(None, "region1_code"),
+)
+
+s_trainings = sa.Table(  # per topic: trainings by topic
     "s_trainings", metadata,
     sa.Column("country", COUNTRY, nullable=False),
     sa.Column("region1_code", CODE, nullable=False),
@@ -266,20 +362,40 @@ s_trainings = sa.Table(
     sa.Index(None, "region1_code", "year"),
 )
 
-s_training_municipalities = sa.Table(
+s_training_totals = sa.Table(  # all topics: reach, by region, by sector
+    "s_training_totals", metadata,
+    sa.Column("country", COUNTRY, nullable=False),
+    sa.Column("region1_code", CODE, nullable=False),
+    sa.Column("organiser_level", LEVEL, nullable=True),  # NULL: no organising authority
+    sa.Column("year", sa.SmallInteger, nullable=False),
+    sa.Column("trainings", sa.Integer, nullable=False),
+    sa.Column("participants_public", sa.BigInteger, nullable=False),
+    sa.Column("participants_cso", sa.BigInteger, nullable=False),
+    sa.Column("participants_other", sa.BigInteger, nullable=False),
+    sa.Index(None, "country", "year"),
+    sa.Index(None, "region1_code", "year"),
+)
+
+# Bits of s_training_municipalities.organiser_levels: one per level of government, one for trainings
+# without an organising authority.
+ORGANISER_BITS = {level: 1 << i for i, level in enumerate(LEVELS)}
+NO_ORGANISER_BIT = 1 << len(LEVELS)
+
+s_training_municipalities = sa.Table(  # one row per municipality reached in a year: count rows, not distinct
     "s_training_municipalities", metadata,
     sa.Column("country", COUNTRY, nullable=False),
     sa.Column("region1_code", CODE, nullable=False),
-    sa.Column("organiser_level", LEVEL, nullable=True),
     sa.Column("year", sa.SmallInteger, nullable=False),
     sa.Column("region2_code", CODE, nullable=False),
+    sa.Column("organiser_levels", sa.Integer, nullable=False),  # ORGANISER_BITS of the year's trainings there
     sa.Column("trainings", sa.Integer, nullable=False),
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )
 
 SUMMARY_TABLES = (
-    s_grants, s_grant_recipients, s_grant_funders,
-    s_consultations, s_consultation_authorities,
-    s_trainings, s_training_municipalities,
+    s_grants, s_grant_domains, s_grant_recipients, s_grant_recipient_totals,
+    s_grant_funders, s_grant_funder_totals,
+    s_consultations, s_consultation_totals, s_consultation_authorities, s_consultation_authority_totals,
+    s_trainings, s_training_totals, s_training_municipalities,
 )

@@ -87,6 +87,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_s_consultation_authorities_country_year'), ['country', 'year'], unique=False)
         batch_op.create_index(batch_op.f('ix_s_consultation_authorities_region1_code_year'), ['region1_code', 'year'], unique=False)
 
+    op.create_table('s_consultation_authority_totals',
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('region1_code', sa.String(length=32), nullable=True),
+    sa.Column('level', sa.String(length=24), nullable=False),
+    sa.Column('authority_id', sa.String(length=64), nullable=False),
+    sa.Column('consultations', sa.Integer(), nullable=False),
+    sa.Column('comments_received', sa.BigInteger(), nullable=False),
+    sa.Column('comments_accepted', sa.BigInteger(), nullable=False),
+    sa.Column('participants', sa.BigInteger(), nullable=False),
+    sa.Column('debates', sa.Integer(), nullable=False),
+    sa.Column('on_time', sa.Integer(), nullable=False)
+    )
+    with op.batch_alter_table('s_consultation_authority_totals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s_consultation_authority_totals_country'), ['country'], unique=False)
+        batch_op.create_index(batch_op.f('ix_s_consultation_authority_totals_region1_code'), ['region1_code'], unique=False)
+
+    op.create_table('s_consultation_totals',
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('region1_code', sa.String(length=32), nullable=True),
+    sa.Column('level', sa.String(length=24), nullable=False),
+    sa.Column('year', sa.SmallInteger(), nullable=False),
+    sa.Column('consultations', sa.Integer(), nullable=False),
+    sa.Column('comments_received', sa.BigInteger(), nullable=False),
+    sa.Column('comments_accepted', sa.BigInteger(), nullable=False),
+    sa.Column('participants', sa.BigInteger(), nullable=False),
+    sa.Column('debates', sa.Integer(), nullable=False),
+    sa.Column('on_time', sa.Integer(), nullable=False)
+    )
+    with op.batch_alter_table('s_consultation_totals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s_consultation_totals_country_year'), ['country', 'year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_s_consultation_totals_region1_code_year'), ['region1_code', 'year'], unique=False)
+
     op.create_table('s_consultations',
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('region1_code', sa.String(length=32), nullable=True),
@@ -104,39 +136,121 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_s_consultations_country_year'), ['country', 'year'], unique=False)
         batch_op.create_index(batch_op.f('ix_s_consultations_region1_code_year'), ['region1_code', 'year'], unique=False)
 
+    op.create_table('s_grant_domains',
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('region1_code', sa.String(length=32), nullable=False),
+    sa.Column('year', sa.SmallInteger(), nullable=False),
+    sa.Column('funder_level', sa.String(length=24), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('domain', sa.String(length=16), nullable=False),
+    sa.Column('grants', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur', sa.Float(), nullable=False),
+    sa.Column('unconverted', sa.Integer(), nullable=False)
+    )
+    with op.batch_alter_table('s_grant_domains', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s_grant_domains_country_year'), ['country', 'year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_s_grant_domains_region1_code_year'), ['region1_code', 'year'], unique=False)
+
+    op.create_table('s_grant_funder_totals',
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('region1_code', sa.String(length=32), nullable=False),
+    sa.Column('funder_level', sa.String(length=24), nullable=False),
+    sa.Column('funder_authority_id', sa.String(length=64), nullable=False),
+    sa.Column('grants', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur', sa.Float(), nullable=False),
+    sa.Column('unconverted', sa.Integer(), nullable=False)
+    )
+    with op.batch_alter_table('s_grant_funder_totals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s_grant_funder_totals_country'), ['country'], unique=False)
+        batch_op.create_index(batch_op.f('ix_s_grant_funder_totals_region1_code'), ['region1_code'], unique=False)
+
     op.create_table('s_grant_funders',
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('region1_code', sa.String(length=32), nullable=False),
     sa.Column('year', sa.SmallInteger(), nullable=False),
     sa.Column('funder_level', sa.String(length=24), nullable=False),
-    sa.Column('funder_authority_id', sa.String(length=64), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('funder_authority_id', sa.String(length=64), nullable=False),
     sa.Column('grants', sa.Integer(), nullable=False),
     sa.Column('amount_cents', sa.BigInteger(), nullable=False),
     sa.Column('amount_eur', sa.Float(), nullable=False),
     sa.Column('unconverted', sa.Integer(), nullable=False)
     )
     with op.batch_alter_table('s_grant_funders', schema=None) as batch_op:
-        batch_op.create_index('ix_s_grant_funders_rank', ['country', 'funder_authority_id', 'year', 'funder_level', 'region1_code', 'grants', 'amount_cents', 'amount_eur', 'unconverted'], unique=False)
+        batch_op.create_index(batch_op.f('ix_s_grant_funders_country_year'), ['country', 'year'], unique=False)
         batch_op.create_index(batch_op.f('ix_s_grant_funders_region1_code_year'), ['region1_code', 'year'], unique=False)
 
-    op.create_table('s_grant_recipients',
+    op.create_table('s_grant_recipient_totals',
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('region1_code', sa.String(length=32), nullable=False),
-    sa.Column('year', sa.SmallInteger(), nullable=False),
-    sa.Column('funder_level', sa.String(length=24), nullable=False),
-    sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('recipient_key', sa.String(length=500), nullable=False),
     sa.Column('recipient_name', sa.String(length=500), nullable=False),
     sa.Column('grants', sa.Integer(), nullable=False),
     sa.Column('amount_cents', sa.BigInteger(), nullable=False),
     sa.Column('amount_eur', sa.Float(), nullable=False),
-    sa.Column('unconverted', sa.Integer(), nullable=False)
+    sa.Column('unconverted', sa.Integer(), nullable=False),
+    sa.Column('grants_central', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_central', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_central', sa.Float(), nullable=False),
+    sa.Column('unconverted_central', sa.Integer(), nullable=False),
+    sa.Column('grants_regional', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_regional', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_regional', sa.Float(), nullable=False),
+    sa.Column('unconverted_regional', sa.Integer(), nullable=False),
+    sa.Column('grants_regional_department', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_regional_department', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_regional_department', sa.Float(), nullable=False),
+    sa.Column('unconverted_regional_department', sa.Integer(), nullable=False),
+    sa.Column('grants_district', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_district', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_district', sa.Float(), nullable=False),
+    sa.Column('unconverted_district', sa.Integer(), nullable=False),
+    sa.Column('grants_local', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_local', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_local', sa.Float(), nullable=False),
+    sa.Column('unconverted_local', sa.Integer(), nullable=False)
+    )
+    with op.batch_alter_table('s_grant_recipient_totals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s_grant_recipient_totals_country_recipient_key'), ['country', 'recipient_key'], unique=False)
+        batch_op.create_index('ix_s_grant_recipient_totals_key', ['recipient_key', 'grants', 'amount_cents', 'amount_eur', 'unconverted'], unique=False)
+        batch_op.create_index(batch_op.f('ix_s_grant_recipient_totals_region1_code_recipient_key'), ['region1_code', 'recipient_key'], unique=False)
+
+    op.create_table('s_grant_recipients',
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('region1_code', sa.String(length=32), nullable=False),
+    sa.Column('year', sa.SmallInteger(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('recipient_key', sa.String(length=500), nullable=False),
+    sa.Column('grants', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur', sa.Float(), nullable=False),
+    sa.Column('unconverted', sa.Integer(), nullable=False),
+    sa.Column('grants_central', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_central', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_central', sa.Float(), nullable=False),
+    sa.Column('unconverted_central', sa.Integer(), nullable=False),
+    sa.Column('grants_regional', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_regional', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_regional', sa.Float(), nullable=False),
+    sa.Column('unconverted_regional', sa.Integer(), nullable=False),
+    sa.Column('grants_regional_department', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_regional_department', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_regional_department', sa.Float(), nullable=False),
+    sa.Column('unconverted_regional_department', sa.Integer(), nullable=False),
+    sa.Column('grants_district', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_district', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_district', sa.Float(), nullable=False),
+    sa.Column('unconverted_district', sa.Integer(), nullable=False),
+    sa.Column('grants_local', sa.Integer(), nullable=False),
+    sa.Column('amount_cents_local', sa.BigInteger(), nullable=False),
+    sa.Column('amount_eur_local', sa.Float(), nullable=False),
+    sa.Column('unconverted_local', sa.Integer(), nullable=False)
     )
     with op.batch_alter_table('s_grant_recipients', schema=None) as batch_op:
-        batch_op.create_index('ix_s_grant_recipients_r1', ['region1_code', 'recipient_key', 'year', 'funder_level', 'grants', 'amount_cents', 'amount_eur', 'unconverted'], unique=False)
-        batch_op.create_index('ix_s_grant_recipients_rank', ['country', 'recipient_key', 'year', 'funder_level', 'region1_code', 'grants', 'amount_cents', 'amount_eur', 'unconverted'], unique=False)
-        batch_op.create_index('ix_s_grant_recipients_region', ['country', 'region1_code', 'recipient_key', 'year', 'funder_level'], unique=False)
+        batch_op.create_index(batch_op.f('ix_s_grant_recipients_country_year'), ['country', 'year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_s_grant_recipients_region1_code_year'), ['region1_code', 'year'], unique=False)
 
     op.create_table('s_grants',
     sa.Column('country', sa.String(length=2), nullable=False),
@@ -144,7 +258,6 @@ def upgrade() -> None:
     sa.Column('year', sa.SmallInteger(), nullable=False),
     sa.Column('funder_level', sa.String(length=24), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('domain', sa.String(length=16), nullable=False),
     sa.Column('procedure', sa.String(length=16), nullable=False),
     sa.Column('grants', sa.Integer(), nullable=False),
     sa.Column('amount_cents', sa.BigInteger(), nullable=False),
@@ -158,14 +271,28 @@ def upgrade() -> None:
     op.create_table('s_training_municipalities',
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('region1_code', sa.String(length=32), nullable=False),
-    sa.Column('organiser_level', sa.String(length=24), nullable=True),
     sa.Column('year', sa.SmallInteger(), nullable=False),
     sa.Column('region2_code', sa.String(length=32), nullable=False),
+    sa.Column('organiser_levels', sa.Integer(), nullable=False),
     sa.Column('trainings', sa.Integer(), nullable=False)
     )
     with op.batch_alter_table('s_training_municipalities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_s_training_municipalities_country_year'), ['country', 'year'], unique=False)
         batch_op.create_index(batch_op.f('ix_s_training_municipalities_region1_code_year'), ['region1_code', 'year'], unique=False)
+
+    op.create_table('s_training_totals',
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('region1_code', sa.String(length=32), nullable=False),
+    sa.Column('organiser_level', sa.String(length=24), nullable=True),
+    sa.Column('year', sa.SmallInteger(), nullable=False),
+    sa.Column('trainings', sa.Integer(), nullable=False),
+    sa.Column('participants_public', sa.BigInteger(), nullable=False),
+    sa.Column('participants_cso', sa.BigInteger(), nullable=False),
+    sa.Column('participants_other', sa.BigInteger(), nullable=False)
+    )
+    with op.batch_alter_table('s_training_totals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s_training_totals_country_year'), ['country', 'year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_s_training_totals_region1_code_year'), ['region1_code', 'year'], unique=False)
 
     op.create_table('s_trainings',
     sa.Column('country', sa.String(length=2), nullable=False),
@@ -246,6 +373,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('authority_id', 'position', 'appointed_on', name=op.f('pk_liaison_officers'))
     )
     with op.batch_alter_table('liaison_officers', schema=None) as batch_op:
+        batch_op.create_index('ix_liaison_officers_active', ['authority_id', 'appointed_on', 'ended_on', 'position_rank'], unique=False)
         batch_op.create_index(batch_op.f('ix_liaison_officers_appointed_on_ended_on'), ['appointed_on', 'ended_on'], unique=False)
 
     op.create_table('trainings',
@@ -275,6 +403,7 @@ def downgrade() -> None:
     op.drop_table('trainings')
     with op.batch_alter_table('liaison_officers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_liaison_officers_appointed_on_ended_on'))
+        batch_op.drop_index('ix_liaison_officers_active')
 
     op.drop_table('liaison_officers')
     with op.batch_alter_table('grants', schema=None) as batch_op:
@@ -296,6 +425,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_s_trainings_country_year'))
 
     op.drop_table('s_trainings')
+    with op.batch_alter_table('s_training_totals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_s_training_totals_region1_code_year'))
+        batch_op.drop_index(batch_op.f('ix_s_training_totals_country_year'))
+
+    op.drop_table('s_training_totals')
     with op.batch_alter_table('s_training_municipalities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_s_training_municipalities_region1_code_year'))
         batch_op.drop_index(batch_op.f('ix_s_training_municipalities_country_year'))
@@ -307,21 +441,46 @@ def downgrade() -> None:
 
     op.drop_table('s_grants')
     with op.batch_alter_table('s_grant_recipients', schema=None) as batch_op:
-        batch_op.drop_index('ix_s_grant_recipients_region')
-        batch_op.drop_index('ix_s_grant_recipients_rank')
-        batch_op.drop_index('ix_s_grant_recipients_r1')
+        batch_op.drop_index(batch_op.f('ix_s_grant_recipients_region1_code_year'))
+        batch_op.drop_index(batch_op.f('ix_s_grant_recipients_country_year'))
 
     op.drop_table('s_grant_recipients')
+    with op.batch_alter_table('s_grant_recipient_totals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_s_grant_recipient_totals_region1_code_recipient_key'))
+        batch_op.drop_index('ix_s_grant_recipient_totals_key')
+        batch_op.drop_index(batch_op.f('ix_s_grant_recipient_totals_country_recipient_key'))
+
+    op.drop_table('s_grant_recipient_totals')
     with op.batch_alter_table('s_grant_funders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_s_grant_funders_region1_code_year'))
-        batch_op.drop_index('ix_s_grant_funders_rank')
+        batch_op.drop_index(batch_op.f('ix_s_grant_funders_country_year'))
 
     op.drop_table('s_grant_funders')
+    with op.batch_alter_table('s_grant_funder_totals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_s_grant_funder_totals_region1_code'))
+        batch_op.drop_index(batch_op.f('ix_s_grant_funder_totals_country'))
+
+    op.drop_table('s_grant_funder_totals')
+    with op.batch_alter_table('s_grant_domains', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_s_grant_domains_region1_code_year'))
+        batch_op.drop_index(batch_op.f('ix_s_grant_domains_country_year'))
+
+    op.drop_table('s_grant_domains')
     with op.batch_alter_table('s_consultations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_s_consultations_region1_code_year'))
         batch_op.drop_index(batch_op.f('ix_s_consultations_country_year'))
 
     op.drop_table('s_consultations')
+    with op.batch_alter_table('s_consultation_totals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_s_consultation_totals_region1_code_year'))
+        batch_op.drop_index(batch_op.f('ix_s_consultation_totals_country_year'))
+
+    op.drop_table('s_consultation_totals')
+    with op.batch_alter_table('s_consultation_authority_totals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_s_consultation_authority_totals_region1_code'))
+        batch_op.drop_index(batch_op.f('ix_s_consultation_authority_totals_country'))
+
+    op.drop_table('s_consultation_authority_totals')
     with op.batch_alter_table('s_consultation_authorities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_s_consultation_authorities_region1_code_year'))
         batch_op.drop_index(batch_op.f('ix_s_consultation_authorities_country_year'))
