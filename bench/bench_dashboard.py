@@ -1,6 +1,6 @@
 """Server time of the dashboard's callbacks over HTTP, and time to a fully drawn page in Chromium.
 
-    .venv/bin/python bench/bench_dashboard.py [--database-url URL] [--repeat 15]
+    .venv/bin/python bench/bench_dashboard.py [--database-url URL] [--repeat 15] [--cache off|on]
 
 Serves dashboard.app:server with gunicorn (2 workers) against the database (default: the
 national dataset that bench/bench_queries.py builds in bench/out/national.db), then:
@@ -121,9 +121,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--database-url", default=f"sqlite:///{ROOT / 'bench' / 'out' / 'national.db'}")
     ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--cache", choices=("off", "on"), default="off",
+                    help="off: every request computes (CIVMON_CACHE_TIMEOUT=0); on: the cache answers repeats")
     args = ap.parse_args()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": args.database_url}
+    if args.cache == "off":
+        env["CIVMON_CACHE_TIMEOUT"] = "0"
     server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "dashboard.app:server", "--bind",
                                f"127.0.0.1:{port}", "--workers", "2"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -144,7 +148,7 @@ def main() -> int:
     print(f"{'page':15} {'filter':14} {'callback':38} {'median ms':>10} {'p95 ms':>8}")
     for (path, label, name), (median, p95) in results.items():
         print(f"{path:15} {label:14} {name:38} {median:10.1f} {p95:8.1f}")
-    print(f"\nslowest callback median: {worst:.1f} ms (target 100 ms)")
+    print(f"\nslowest callback median: {worst:.1f} ms (target 100 ms), cache {args.cache}")
     print("\npage fully drawn in Chromium (median of 3, ?country=RO):")
     for path, seconds in pages.items():
         print(f"  {path:15} {seconds:5.2f} s (target 2 s)")

@@ -13,7 +13,7 @@ from dash import dcc, html
 
 from queries import meta
 
-from . import components as c, maps
+from . import cache, components as c, maps
 
 HERE = Path(__file__).resolve().parent
 
@@ -21,9 +21,10 @@ HERE = Path(__file__).resolve().parent
 def create_app() -> dash.Dash:
     app = dash.Dash(
         __name__, use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(maps.ASSETS_DIR),
-        serve_locally=True, title="civmon", update_title=None, suppress_callback_exceptions=True,
+        serve_locally=True, compress=True, title="civmon", update_title=None, suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     from . import callbacks  # noqa: F401  (registers the callbacks)
+    cache.init_app(app.server)
     app.layout = html.Div([dcc.Location(id=c.URL, refresh="callback-nav"), dash.page_container])
     # A language on <html> (assets/a11y.js keeps it equal to the page's), and Dash's script holder as a plain
     # <div>: a second <footer> would be a second "contentinfo" landmark besides the site's footer.

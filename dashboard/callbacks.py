@@ -10,7 +10,7 @@ from dash import ALL, MATCH, Input, Output, State as DashState, callback, ctx, h
 
 from queries import FilterError, meta
 
-from . import charts, components as c, i18n, state as st
+from . import cache, charts, components as c, i18n, state as st
 
 
 def _values_to_state(country, region, year_from, year_to, level, lang) -> st.State:
@@ -60,6 +60,12 @@ def region_click_to_address(clicks, current):
 def render_chart(chart_id: str, search: str):
     """(figure, table) of one chart for an address; an explained empty view when it cannot be drawn."""
     state = st.parse(search)
+    if state.error:
+        return _render_chart(chart_id, state)
+    return cache.cached("chart", (chart_id, state.search), lambda: _render_chart(chart_id, state))
+
+
+def _render_chart(chart_id: str, state: st.State):
     tr = i18n.translator(state.lang)
     chart = charts.get(chart_id)
     if state.error:

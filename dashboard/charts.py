@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from queries import formats, registry
 
-from . import i18n, maps
+from . import cache, i18n, maps
 from .state import State
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
@@ -47,7 +47,8 @@ class Chart:
         return registry.get(self.query_id)
 
     def data(self, state: State) -> pd.DataFrame:
-        return self.query.run(state.filter)
+        """The chart's rows for the view's filters, through the cache (keyed by the data version)."""
+        return cache.query(self.query_id, state.filter)
 
     def figure(self, df: pd.DataFrame, state: State) -> go.Figure:
         return self.build(self, df, state)

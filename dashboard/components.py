@@ -7,10 +7,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
-from queries import FilterError, meta, registry
+from queries import FilterError, meta
 from queries.contract import LEVELS_OF_GOVERNMENT
 
-from . import charts, i18n
+from . import cache, charts, i18n
 from .state import State
 
 # --- ids ---------------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def page(state: State, path: str, title: str, intro: str, content, error: str | 
 def safe_run(query_id: str, state: State):
     """A query's rows, or (None, message) when the filter names something unknown."""
     try:
-        return registry.get(query_id).run(state.filter), None
+        return cache.query(query_id, state.filter), None
     except FilterError as exc:
         return None, str(exc)
 

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 
 from queries import registry
 
-from . import components as c, i18n
+from . import cache, components as c, i18n
 from .state import State
 
 
@@ -37,7 +37,7 @@ def _change(df, col, state: State, pct: bool = False) -> str | None:
 
 
 def _run(query_id, state):
-    return registry.get(query_id).run(state.filter)
+    return cache.query(query_id, state.filter)
 
 
 def _definition(query_id, state):

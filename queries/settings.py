@@ -23,9 +23,13 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "", "SQLAlchemy URL of the database; empty means the SQLite file data/civmon.db. "
             "PostgreSQL: postgresql+psycopg://user@host/dbname"),
-    Setting("REDIS_URL", "", "Redis URL for the shared cache in production (used by the dashboard)"),
+    Setting("REDIS_URL", "", "Redis URL of the cache shared by all workers and hosts (production); empty: a memory "
+            "cache in each worker. When Redis does not answer, pages are served uncached"),
     Setting("CIVMON_GEOJSON_DIR", "", "Folder of an operator's own <COUNTRY>.geojson files (features with "
             "properties.code = ISO 3166-2 code) used for the maps instead of data/geo/"),
+    Setting("CIVMON_CACHE_TIMEOUT", "86400", "Seconds a cached chart or query result is kept (every import "
+            "changes the cache keys, so new data shows at once whatever this is); 0 turns the cache off"),
+    Setting("CIVMON_CACHE_ENTRIES", "2000", "Entries in each worker's memory cache when REDIS_URL is not set"),
     Setting("CIVMON_IMPORT_CHUNK_ROWS", "50000", "Rows read and validated at a time when importing a file"),
     Setting("CIVMON_MAX_REPORTED_PROBLEMS", "10000", "Problems listed one by one for a rejected file; the rest are counted"),
 )

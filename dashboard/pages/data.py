@@ -4,7 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from queries import FilterError, all_queries, formats
-from dashboard import components as c, i18n, state as st
+from dashboard import cache, components as c, i18n, state as st
 from dashboard.i18n import _
 
 dash.register_page(__name__, path="/data", title="civmon — data", order=5)
@@ -42,7 +42,7 @@ def layout(**query):
 def _result(query_id, search):
     state = st.parse(search)
     q = next(q for q in all_queries() if q.id == query_id)
-    return state, q, q.run(state.filter)
+    return state, q, cache.query(q.id, state.filter)
 
 
 @callback(Output(TABLE_BODY, "children"), Input(TABLE_SELECT, "value"), Input(TABLE_STATE, "data"))

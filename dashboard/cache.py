@@ -1,0 +1,101 @@
+"""The dashboard's cache: results keyed by what was asked and the dataset's version.
+
+Flask-Caching with a per-process memory cache by default, and Redis when REDIS_URL is set, so all
+gunicorn workers and hosts share one cache. Every key carries the data version that every import
+bumps (queries.meta.data_version), so a new import is visible at once and stale entries simply
+stop being asked for (they expire after CIVMON_CACHE_TIMEOUT seconds).
+
+The cache is an accelerator, never a dependency: when Redis does not answer, the value is computed
+and served uncached, the failure is logged once, and the cache is tried again a few seconds later.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from typing import Any, Callable
+
+import flask
+from flask_caching import Cache
+
+from queries import db, meta, registry, settings
+
+log = logging.getLogger(__name__)
+cache = Cache()
+RETRY_AFTER_S = 5.0        # after a cache failure, compute without the cache for this long
+_down_until = 0.0
+_configured = False
+
+
+def config() -> dict[str, Any]:
+    """Flask-Caching configuration from the settings: Redis when REDIS_URL is set, else memory."""
+    timeout = settings.get_int("CIVMON_CACHE_TIMEOUT")
+    if timeout <= 0:  # the cache turned off (benchmarks of the uncached path)
+        return {"CACHE_TYPE": "NullCache"}
+    redis_url = settings.get("REDIS_URL")
+    if redis_url:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "civmon:",
+                "CACHE_DEFAULT_TIMEOUT": timeout,
+                # a Redis that does not answer must not hold a request up
+                "CACHE_OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}}
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": timeout,
+            "CACHE_THRESHOLD": settings.get_int("CIVMON_CACHE_ENTRIES")}
+
+
+def init_app(server: flask.Flask) -> None:
+    global _configured
+    cache.init_app(server, config=config())
+    _configured = True
+
+
+def dataset() -> str:
+    """Which data a result comes from: the database and its version, read once per request."""
+    if flask.has_request_context() and "civmon_dataset" in flask.g:
+        return flask.g.civmon_dataset
+    engine = db.get_engine()
+    value = f"{db.describe(engine)}#{meta.data_version(engine)}"
+    if flask.has_request_context():
+        flask.g.civmon_dataset = value
+    return value
+
+
+def key(kind: str, *parts: Any) -> str:
+    """A short cache key for (kind, parts…, database, data version)."""
+    digest = hashlib.blake2b(repr((dataset(), parts)).encode(), digest_size=16).hexdigest()
+    return f"{kind}:{digest}"
+
+
+def _cache_usable() -> bool:
+    return _configured and time.monotonic() >= _down_until
+
+
+def _failed(exc: Exception) -> None:
+    global _down_until
+    if time.monotonic() >= _down_until:
+        log.warning("cache unavailable, serving uncached for %.0f s: %s", RETRY_AFTER_S, exc)
+    _down_until = time.monotonic() + RETRY_AFTER_S
+
+
+def cached(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+    """compute() through the cache, under the key (kind, parts, data version)."""
+    if not _cache_usable():
+        return compute()
+    try:
+        k = key(kind, *parts)
+        hit = cache.get(k)
+    except Exception as exc:  # noqa: BLE001 - any backend failure means "no cache", never an error page
+        _failed(exc)
+        return compute()
+    if hit is not None:
+        return hit
+    value = compute()
+    try:
+        cache.set(k, value)
+    except Exception as exc:  # noqa: BLE001
+        _failed(exc)
+    return value
+
+
+def query(query_id: str, f):
+    """A registered query's rows for a filter, through the cache."""
+    return cached("query", (query_id, f), lambda: registry.get(query_id).run(f))

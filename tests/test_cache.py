@@ -1,0 +1,116 @@
+"""The dashboard's cache: an import shows at once, Redis is shared, and a dead Redis is no error.
+
+Charts are drawn with callbacks.render_chart (as the chart callback does) on the small dataset; the
+import goes through the importer, as `civmon import` and the upload page do.
+"""
+from __future__ import annotations
+
+import base64
+import socket
+
+import flask
+import numpy as np
+import pytest
+
+from dashboard import cache
+from queries import db, importer
+
+from . import small_dataset
+from .test_callbacks import cb, small_db  # noqa: F401  (fixtures)
+
+NEW_GRANT = ("grant_id,year,funder_authority_id,region_code,recipient_name,recipient_id,amount,currency,domain,"
+             "procedure,awarded_on\ng9,2024,RO-AB-AJC,RO-AB,E Sport,R9,1500.00,RON,sport,direct,2024-06-01\n")
+
+
+def _values(array) -> list:
+    """A figure's array as values: a cached figure carries numbers as plotly's base64 typed arrays."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def _ranking_amounts(cb, search="?country=RO&year_from=2024&year_to=2024") -> dict[str, float]:
+    """The amounts a user reads on the counties ranking, by region code."""
+    fig, _table = cb.render_chart("funding-by-county-ranking", search)
+    bar = fig.data[0]
+    return dict(zip(_values(bar.customdata), _values(bar.x)))
+
+
+@pytest.fixture
+def with_cache(request):
+    """The module's cache configured for the test (memory, Redis, or an unreachable Redis), restored after."""
+    def configure(redis_url: str | None):
+        app = flask.Flask("cache-test")
+        if redis_url:
+            request.getfixturevalue("monkeypatch").setenv("REDIS_URL", redis_url)
+        else:
+            request.getfixturevalue("monkeypatch").delenv("REDIS_URL", raising=False)
+        cache.init_app(app)
+        cache._down_until = 0.0
+        return app
+    yield configure
+    cache.init_app(flask.Flask("cache-restored"))
+    cache._down_until = 0.0
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_cache001_an_import_shows_at_once(cb, small_db, with_cache, tmp_path):
+    """Alba's 2024 funding is 300 RON; after importing a 1,500 RON grant the ranking shows 1,800 at once."""
+    with_cache(None)
+    assert _ranking_amounts(cb)["RO-AB"] == pytest.approx(300.00)
+    assert _ranking_amounts(cb)["RO-AB"] == pytest.approx(300.00)  # the cached answer is the same
+    path = tmp_path / "grants.csv"
+    path.write_text(NEW_GRANT, encoding="utf-8")
+    result = importer.import_file(db.get_engine(), "grants", path)
+    assert result.ok, result.problems
+    assert _ranking_amounts(cb)["RO-AB"] == pytest.approx(1800.00)
+
+
+def test_cache002_a_cached_chart_is_served_without_the_query(cb, small_db, with_cache, monkeypatch):
+    """The second drawing of the same view is served from the cache: the query function is not called."""
+    with_cache(None)
+    first = _ranking_amounts(cb, "?country=RO")
+    from queries import registry
+    query = registry.get("funding-by-county")
+    monkeypatch.setattr(type(query), "run", lambda *a, **k: pytest.fail("query ran although the chart was cached"))
+    assert _ranking_amounts(cb, "?country=RO") == first
+    assert first["RO-CJ"] == pytest.approx(3500.50)
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis at 127.0.0.1:6379: start redis-server to run this test")
+def test_cache003_redis_holds_the_entries_for_every_worker(cb, small_db, with_cache):
+    """With REDIS_URL set, drawn charts are stored in Redis under the civmon: prefix."""
+    import redis
+    url = "redis://127.0.0.1:6379/15"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    with_cache(url)
+    assert _ranking_amounts(cb, "?country=RO")["RO-CJ"] == pytest.approx(3500.50)
+    keys = [k.decode() for k in client.keys("civmon:*")]
+    assert any(k.startswith("civmon:chart:") for k in keys) and any(k.startswith("civmon:query:") for k in keys)
+    client.flushdb()
+
+
+def test_cache004_an_unreachable_redis_serves_uncached(cb, small_db, with_cache, caplog):
+    """REDIS_URL pointing at a closed port: the chart still draws with the right numbers, and one warning is logged."""
+    with_cache("redis://127.0.0.1:1/0")
+    for _ in range(3):
+        assert _ranking_amounts(cb, "?country=RO")["RO-CJ"] == pytest.approx(3500.50)
+    warnings = [r for r in caplog.records if "cache unavailable" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_cache005_settings_choose_the_backend(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert cache.config()["CACHE_TYPE"] == "SimpleCache"
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
+    assert cache.config()["CACHE_TYPE"] == "RedisCache"
+    assert cache.config()["CACHE_REDIS_URL"] == "redis://cache:6379/0"
+    assert small_dataset  # the dataset module the fixtures load
