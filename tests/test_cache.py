@@ -1,6 +1,6 @@
 """The dashboard's cache: an import shows at once, Redis is shared, and a dead Redis is no error.
 
-Charts are drawn with callbacks.render_chart (as the chart callback does) on the small dataset; the
+Charts are drawn with callbacks.cached_chart (as the chart callback does) on the small dataset; the
 import goes through the importer, as `civmon import` and the upload page do.
 """
 from __future__ import annotations
@@ -31,9 +31,9 @@ def _values(array) -> list:
 
 def _ranking_amounts(cb, search="?country=RO&year_from=2024&year_to=2024") -> dict[str, float]:
     """The amounts a user reads on the counties ranking, by region code."""
-    fig, _table = cb.render_chart("funding-by-county-ranking", search)
-    bar = fig.data[0]
-    return dict(zip(_values(bar.customdata), _values(bar.x)))
+    fig, _table = cb.cached_chart("funding-by-county-ranking", search)
+    bar = fig["data"][0]
+    return dict(zip(_values(bar["customdata"]), _values(bar["x"])))
 
 
 @pytest.fixture
