@@ -38,7 +38,7 @@ national: install
 	$(BIN)/civmon init
 	$(BIN)/civmon demo --scale national
 
-# bench: build the national dataset once and print the query timings (see bench/README.md)
+# bench: build the national dataset once and run every benchmark: queries, callbacks, pages, load, Datasette, images, scale-out (~30 min; bench/README.md)
 bench: install-test
 	$(BIN)/python bench/run.py
 

@@ -12,6 +12,7 @@ national dataset that bench/bench_queries.py builds in bench/out/national.db), t
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import socket
@@ -46,14 +47,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def post(base: str, body: dict) -> float:
+def wait_until_up(base: str, seconds: float = 30) -> None:
+    """Wait for the server's /healthz to answer."""
+    stop = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz").read()
+            return
+        except OSError:
+            if time.monotonic() > stop:
+                raise
+            time.sleep(0.2)
+
+
+SIZES: dict[tuple, tuple[int, int]] = {}  # (page, filter, callback) -> (bytes sent gzipped, bytes of JSON)
+
+
+def post(base: str, body: dict, size_key: tuple | None = None) -> float:
+    """POST one callback as the browser does (gzip accepted); the time in ms, the sizes noted under size_key."""
     data = json.dumps(body).encode()
     req = urllib.request.Request(base + "/_dash-update-component", data=data,
-                                 headers={"Content-Type": "application/json"})
+                                 headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"})
     t0 = time.perf_counter()
     with urllib.request.urlopen(req) as resp:
-        resp.read()
+        raw = resp.read()
         assert resp.status == 200
+        plain = gzip.decompress(raw) if resp.headers.get("Content-Encoding") == "gzip" else raw
+    if size_key:
+        SIZES[size_key] = (len(raw), len(plain))
     return (time.perf_counter() - t0) * 1000
 
 
@@ -87,7 +108,7 @@ def measure_callbacks(base: str, repeat: int):
         for label, search in FILTERS.items():
             bodies = [("page layout", page_body(path, search))] + [(c, chart_body(c, search)) for c in chart_ids]
             for name, body in bodies:
-                post(base, body)  # warm-up
+                post(base, body, (path, label, name))  # warm-up
                 samples = sorted(post(base, body) for _ in range(repeat))
                 results[(path, label, name)] = (statistics.median(samples), samples[int(0.95 * (len(samples) - 1))])
     return results
@@ -112,7 +133,9 @@ def measure_pages(base: str):
                     ".filter(e => e.data && e.data.length && e.querySelector('.main-svg')).length >= n",
                     arg=n, timeout=30000)
                 times.append(time.perf_counter() - t0)
-            out[path] = statistics.median(times)
+            sent = page.evaluate("performance.getEntriesByType('navigation').concat("
+                                 "performance.getEntriesByType('resource')).reduce((s, e) => s + e.transferSize, 0)")
+            out[path] = (statistics.median(times), sent)
         browser.close()
     return out
 
@@ -133,25 +156,31 @@ def main() -> int:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz").read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(base)
         results = measure_callbacks(base, args.repeat)
         pages = measure_pages(base)
     finally:
         server.terminate()
         server.wait()
     worst = max(m for m, _ in results.values())
-    print(f"{'page':15} {'filter':14} {'callback':38} {'median ms':>10} {'p95 ms':>8}")
+    print(f"{'page':15} {'filter':14} {'callback':38} {'median ms':>10} {'p95 ms':>8} {'KB sent':>8} {'KB JSON':>8}")
     for (path, label, name), (median, p95) in results.items():
-        print(f"{path:15} {label:14} {name:38} {median:10.1f} {p95:8.1f}")
+        sent, plain = SIZES[(path, label, name)]
+        print(f"{path:15} {label:14} {name:38} {median:10.1f} {p95:8.1f} {sent / 1024:8.1f} {plain / 1024:8.1f}")
+    print(f"\nslowest callback p95: {max(p for _, p in results.values()):.1f} ms")
+    figures = {k: v for k, v in SIZES.items() if k[2] != "page layout"}
+    big = max(figures, key=lambda k: figures[k][1])
+    print(f"largest figure (with its data table): {figures[big][1] / 1024:.1f} KB JSON, {figures[big][0] / 1024:.1f} KB "
+          f"sent ({big[0]} {big[1]} {big[2]}; target 150 KB)")
+    for path in PAGES:
+        for label in FILTERS:
+            sent = sum(v[0] for k, v in SIZES.items() if k[0] == path and k[1] == label)
+            plain = sum(v[1] for k, v in SIZES.items() if k[0] == path and k[1] == label)
+            print(f"  callbacks of {path} {label}: {sent / 1024:.1f} KB sent, {plain / 1024:.1f} KB JSON")
     print(f"\nslowest callback median: {worst:.1f} ms (target 100 ms), cache {args.cache}")
     print("\npage fully drawn in Chromium (median of 3, ?country=RO):")
-    for path, seconds in pages.items():
-        print(f"  {path:15} {seconds:5.2f} s (target 2 s)")
+    for path, (seconds, sent) in pages.items():
+        print(f"  {path:15} {seconds:5.2f} s (target 2 s), {sent / 1024:.0f} KB sent on the last open (browser cache warm)")
     return 0
 
 

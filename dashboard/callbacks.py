@@ -10,7 +10,7 @@ from dash import ALL, MATCH, Input, Output, State as DashState, callback, ctx, h
 
 from queries import FilterError, meta
 
-from . import cache, charts, components as c, i18n, state as st
+from . import cache, charts, components as c, i18n, share, state as st
 
 
 def _values_to_state(country, region, year_from, year_to, level, lang) -> st.State:
@@ -40,11 +40,14 @@ def filters_to_address(country, region, year_from, year_to, level, lang, current
 
 @callback(Output(c.URL, "search", allow_duplicate=True),
           Input({"type": "chart-graph", "chart": ALL}, "clickData"), DashState(c.URL, "search"),
-          prevent_initial_call=True)
-def region_click_to_address(clicks, current):
-    """A click on a region in a map or ranking filters the page to that region."""
+          DashState(c.URL, "pathname"), prevent_initial_call=True)
+def region_click_to_address(clicks, current, path=None):
+    """A click on a region in a map or ranking filters the page to that region (not on /embed or /report:
+    an embedded chart shows the view it was given, and a report's address names its charts too)."""
     trigger = ctx.triggered_id
     if not trigger or not ctx.triggered or not ctx.triggered[0]["value"]:
+        return no_update
+    if path and path.startswith(("/embed/", "/report")):
         return no_update
     point = ctx.triggered[0]["value"]["points"][0]
     code = point.get("customdata") or point.get("location")
@@ -69,6 +72,9 @@ def cached_chart(chart_id: str, search: str):
     return cache.cached("chart", key, draw)
 
 
+TABLE_ROWS = 200  # rows of a chart's table sent with the chart (the list of authorities can run into thousands)
+
+
 def render_chart(chart_id: str, search: str):
     """(figure, table) of one chart for an address; an explained empty view when it cannot be drawn."""
     state = st.parse(search)
@@ -79,9 +85,24 @@ def render_chart(chart_id: str, search: str):
     try:
         df = chart.data(state)
     except FilterError as exc:
-        return charts._empty(chart, state, str(exc)), html.P(str(exc))
-    table = c.data_table(df, state, label=tr(chart.title)) if len(df) else html.P(tr("No rows for these filters."))
-    return chart.figure(df, state), table
+        message = i18n.filter_message(exc, state.lang)
+        return charts._empty(chart, state, message), html.P(message)
+    return chart.figure(df, state), _table(chart, df, state)
+
+
+def _table(chart, df, state: st.State):
+    """The chart's rows as a table: at most TABLE_ROWS of them (a page's callbacks stay small); the CSV has all."""
+    tr = i18n.translator(state.lang)
+    if not len(df):
+        return html.P(tr("No rows for these filters."))
+    table = c.data_table(df.head(TABLE_ROWS), state, label=tr(chart.title))
+    if len(df) <= TABLE_ROWS:
+        return table
+    note = html.P([tr("The first {shown} of {total} rows; ").format(shown=i18n.number(TABLE_ROWS, state.lang),
+                                                                   total=i18n.number(len(df), state.lang)),
+                   html.A(tr("download all of them as CSV"), href=share.api_href(chart.id, "csv", state.search))],
+                  className="small text-muted mb-1")
+    return html.Div([note, table])
 
 
 @callback(Output({"type": "chart-graph", "chart": MATCH}, "figure"),

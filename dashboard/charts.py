@@ -7,6 +7,7 @@ Figures are built with plotly.graph_objects on one template and a colour-blind-s
 from __future__ import annotations
 
 import textwrap
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
@@ -14,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from queries import formats, registry
+from queries.indicators import euro_comparable
 
 from . import cache, i18n, maps
 from .state import State
@@ -41,6 +43,9 @@ class Chart:
     fmt: str = ",.0f"     # d3 format of the value
     area: str = ""
     height: int = 380
+    # money compared across currencies (see euro_data): "narrow" to the countries whose grants all have a euro
+    # rate, or "mark" the regions of the others as having no euro amount
+    euro: str = ""
 
     @property
     def query(self):
@@ -48,6 +53,8 @@ class Chart:
 
     def data(self, state: State) -> pd.DataFrame:
         """The chart's rows for the view's filters, through the cache (keyed by the data version)."""
+        if self.euro:
+            return euro_data(self.query_id, state, narrow=self.euro == "narrow")
         return cache.query(self.query_id, state.filter)
 
     def figure(self, df: pd.DataFrame, state: State) -> go.Figure:
@@ -56,9 +63,10 @@ class Chart:
 
 def _layout(fig: go.Figure, chart: Chart, state: State, **extra) -> go.Figure:
     extra.setdefault("height", chart.height)
-    fig.update_layout(template="plotly_white", font=FONT, colorway=PALETTE,
-                      margin=dict(l=10, r=10, t=10, b=10), hoverlabel=dict(font_size=13),
-                      legend=dict(orientation="h", y=-0.15), separators=_separators(state.lang), **extra)
+    extra.setdefault("margin", dict(l=10, r=10, t=10, b=10))
+    extra.setdefault("legend", dict(orientation="h", y=-0.15))
+    fig.update_layout(template="plotly_white", font=FONT, colorway=PALETTE, hoverlabel=dict(font_size=13),
+                      separators=_separators(state.lang), **extra)
     return fig
 
 
@@ -69,9 +77,9 @@ def _separators(lang: str) -> str:
 
 
 def _empty(chart: Chart, state: State, message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text="<br>".join(textwrap.wrap(message, 48)), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font=dict(size=14, color="#555"))
+    fig = go.Figure()  # the message wrapped narrow enough for a phone's width
+    fig.add_annotation(text="<br>".join(textwrap.wrap(message, 40)), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font=dict(size=14, color="#555"))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, chart, state)
@@ -87,24 +95,147 @@ def _money_label(df: pd.DataFrame, base: str, state: State) -> str:
     return f"{tr(base)} ({currency})" if currency else tr(base)
 
 
+# --- money across currencies --------------------------------------------------------------------
+#
+# Amounts in several currencies are compared in euro. A country whose grants in the filter lack a euro rate
+# (Kazakhstan's tenge has none; the Serbian dinar none from 2022) is left out of the comparison as a whole,
+# so every country compared is complete over the years shown, and each chart says who is left out and why.
+
+def euro_data(query_id: str, state: State, narrow: bool = True) -> pd.DataFrame:
+    """A funding query's rows for the view, comparable across currencies; df.attrs["rate_gaps"] holds the
+    grants without a euro rate (queries.indicators.RateGap), empty when nothing is left out.
+    narrow: the rows of the countries with rates only (in euro when they still use several currencies);
+    else every row, and the charts draw the regions of the countries left out as having no euro amount."""
+    comparable, gaps = cache.cached("euro-comparable", (state.filter,), lambda: euro_comparable(state.filter))
+    if narrow and comparable is None:  # no country in the filter has a euro rate for all its grants
+        df = pd.DataFrame(columns=list(registry.get(query_id).columns))
+    else:
+        df = cache.query(query_id, comparable if narrow else state.filter).copy(deep=False)
+    df.attrs["rate_gaps"] = tuple(gaps)
+    return df
+
+
+def _year_span(years) -> str:
+    """2015, 2016, 2017, 2020 -> '2015–2017, 2020'."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def rate_gaps(df: pd.DataFrame) -> tuple:
+    return tuple(df.attrs.get("rate_gaps") or ())
+
+
+def rate_note(df: pd.DataFrame, state: State) -> str | None:
+    """'Not included (no euro exchange rate): Kazakhstan (KZT, 2015–2024).' for a comparison in euro."""
+    gaps = rate_gaps(df)
+    if not gaps:
+        return None
+    parts = [f"{i18n.country_name(g.country, state.lang)} ({g.currency}, {_year_span(g.years)})" for g in gaps]
+    return i18n.translator(state.lang)(_("Not included (no euro exchange rate): {countries}.")).format(
+        countries="; ".join(parts))
+
+
+def _no_euro(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
+    """The explained empty view when no country in the filter has euro amounts to compare."""
+    advice = i18n.translator(state.lang)(_("Choose one country to see its amounts in its own currency."))
+    return _empty(chart, state, f"{rate_note(df, state)} {advice}")
+
+
+def _caption(fig: go.Figure, *lines: str | None, width: int = 46) -> go.Figure:
+    """Small grey lines above the plot (what is shown, what is left out), wrapped for a narrow card."""
+    text = "<br>".join(part for line in lines if line for part in textwrap.wrap(line, width))
+    if text:  # above the plot area, whose top margin grows to hold it
+        fig.update_layout(title=dict(text=text, font=dict(size=12, color="#4a5561"), x=0, xref="container",
+                                     xanchor="left", y=1, yref="paper", yanchor="bottom", pad=dict(l=10, b=8),
+                                     automargin=True))
+    return fig
+
+
+def _several_currencies(df: pd.DataFrame) -> bool:
+    return "currency" in df and df["currency"].dropna().nunique() > 1
+
+
+def _euro_values(df: pd.DataFrame, column: str) -> list:
+    """A per-region column in euro: amount_eur itself, or per_1000_inhabitants converted at the region's own
+    ratio of euro to national amount; none for the regions of the countries left out of the comparison."""
+    left_out = {g.country for g in rate_gaps(df)}
+    out = []
+    for code, amount, eur, value in zip(df["region_code"], df["amount"], df["amount_eur"], df[column]):
+        if code.split("-")[0] in left_out or pd.isna(eur) or pd.isna(value):
+            out.append(None)
+        elif column == "amount_eur":
+            out.append(float(eur))
+        else:
+            out.append(0.0 if not amount else float(value) * float(eur) / float(amount))
+    return out
+
+
 def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     tr = i18n.translator(state.lang)
     if df.empty:
         return _empty(chart, state, tr("No regions match these filters."))
+    note = rate_note(df, state)
     df = df.assign(region_name=_names(df, state))
     countries = sorted({c.split("-")[0] for c in df["region_code"]})
     value, label = chart.value, tr(chart.label)
-    if chart.value == "per_1000_inhabitants" and len(countries) > 1:
-        value, label = "amount_eur", tr("Amount (EUR)")
+    if chart.value == "per_1000_inhabitants" and _several_currencies(df):
+        value, label = "per_1000_eur", tr("Amount per 1,000 inhabitants (EUR)")
+        df = df.assign(per_1000_eur=_euro_values(df, "per_1000_inhabitants"))
     elif chart.value == "per_1000_inhabitants":
         label = _money_label(df, chart.label, state)
     fig = maps.region_map(df, country=countries[0] if len(countries) == 1 else None, value_col=value,
-                          value_label=label, hover_format=chart.fmt, selected=list(state.filter.regions),
-                          no_data=tr("no data"), empty=tr("No regions match these filters."),
-                          no_geometry=tr("not on the map (no geometry)"),
+                          # the colour bar's title on two lines: it fits beside a phone's map
+                          value_label="<br>".join(textwrap.wrap(label, 26)), hover_format=chart.fmt,
+                          selected=list(state.filter.regions), no_data=tr("no data"),
+                          empty=tr("No regions match these filters."), no_geometry=tr("not on the map (no geometry)"),
                           country_name=lambda cc: i18n.country_name(cc, state.lang))
     fig.update_layout(height=chart.height, separators=_separators(state.lang))
+    values = [v for v in df[value] if v is not None and not pd.isna(v)]
+    if len(set(values)) <= 1:  # a colour scale of one value says nothing (its ticks all read the same)
+        fig.update_traces(showscale=False)
+        if len(df) == 1 and values:  # one region: its value in words instead
+            digits = 1 if chart.fmt.endswith(".1f") else 0
+            fig.add_annotation(text=f"<b>{df['region_name'].iloc[0]}</b><br>{label}: "
+                                    f"{i18n.number(values[0], state.lang, digits)}",
+                               xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="top", showarrow=False,
+                               align="left", font=dict(size=13))
+    if note:  # under the map and its "no data" line: a title would push the blocks' labels onto the tiles
+        lines = textwrap.wrap(note, 46)
+        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                           yanchor="top", yshift=-26, showarrow=False, align="left",
+                           font=dict(size=12, color="#4a5561"))
+        fig.update_layout(margin=dict(b=34 + 16 * len(lines)), height=chart.height + 16 * len(lines))
     return fig
+
+
+def _labels(names, *qualifiers, width: int = 38) -> list[str]:
+    """One label per bar, at most `width` characters: plotly draws bars with equal labels as one bar, so names
+    that come out equal get the first qualifier (a list per bar: country, region, id…) that tells them apart."""
+    names = [str(n) for n in names]
+    qualifiers = [[v if isinstance(v, str) and v else None for v in values] for values in qualifiers]
+    short = [_short(n, width) for n in names]
+    groups = defaultdict(list)
+    for i, label in enumerate(short):
+        groups[label].append(i)
+    out = list(short)
+    for label, idx in groups.items():
+        if len(idx) < 2:
+            continue
+        for values in qualifiers:
+            tags = [values[i] for i in idx]
+            if all(tags) and len(set(tags)) == len(tags):
+                for i, tag in zip(idx, tags):
+                    out[i] = f"{_short(names[i], max(width - len(str(tag)) - 3, 12))} ({tag})"
+                break
+        else:
+            for k, i in enumerate(idx, start=1):
+                out[i] = f"{label} ({k})"
+    return out
 
 
 def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
@@ -112,23 +243,25 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     tr = i18n.translator(state.lang)
     if df.empty:
         return _empty(chart, state, tr("No regions match these filters."))
-    df = df.assign(name=_names(df, state)).sort_values(chart.value, ascending=False, na_position="last")
-    shown = df.head(RANKING_ROWS).iloc[::-1]
+    note, value = rate_note(df, state), chart.value
     label = _money_label(df, chart.label, state) if chart.value == "amount" else tr(chart.label)
+    if chart.value == "amount" and _several_currencies(df):  # compared in euro, without the countries left out
+        value, label = "amount_eur", tr("Amount (EUR)")
+        df = df.assign(amount_eur=_euro_values(df, "amount_eur")).dropna(subset=["amount_eur"])
+    df = df.assign(name=_names(df, state)).sort_values(value, ascending=False, na_position="last")
+    shown = df.head(RANKING_ROWS).iloc[::-1]
     title = (tr("The {shown} highest of {total}; every region is in the data table").format(
         shown=len(shown), total=len(df)) if len(df) > len(shown) else None)
     df = shown
     fig = go.Figure(go.Bar(
-        x=df[chart.value], y=df["name"], orientation="h", customdata=df["region_code"],
-        marker_color=PALETTE[0], hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:{chart.fmt}}}<extra></extra>"))
-    height = max(chart.height, 22 * len(df) + 60)
+        x=df[value], y=_labels(df["name"], list(df["region_code"]), width=60), orientation="h",
+        customdata=df["region_code"], marker_color=PALETTE[0],
+        hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:{chart.fmt}}}<extra></extra>"))
+    height = max(min(chart.height, 40 * len(df) + 140), 22 * len(df) + 60)  # a few regions: no fat bars
     _layout(fig, chart, state, height=height)
-    if title:
-        fig.update_layout(title=dict(text=title, font=dict(size=12, color="#4a5561"), x=0, y=0.99),
-                          margin=dict(t=30))
-    fig.update_xaxes(title=label, tickformat=chart.fmt)
+    fig.update_xaxes(title=label, tickformat=chart.fmt, nticks=5)  # fewer long amounts: not slanted
     fig.update_yaxes(automargin=True)
-    return fig
+    return _caption(fig, title, note)
 
 
 def _series(chart, df, state, columns: list[tuple[str, str]], kind: str, x: str = "year",
@@ -147,7 +280,10 @@ def _series(chart, df, state, columns: list[tuple[str, str]], kind: str, x: str 
         else:
             fig.add_trace(go.Bar(x=df[x], y=df[col], name=name, marker_color=PALETTE[i], hovertemplate=hover))
     _layout(fig, chart, state, barmode="stack" if stacked else "group", showlegend=len(columns) > 1)
-    fig.update_xaxes(type="category" if x != "year" else "linear", dtick=1 if x == "year" else None)
+    years = df[x].nunique() if x == "year" else 0  # every year up to 8, else every other one: upright in a card
+    fig.update_xaxes(type="category" if x != "year" else "linear",
+                     dtick=(1 if years <= 8 else 2 if years <= 16 else 5) if x == "year" else None,
+                     tick0=df[x].min() if x == "year" else None)  # the first year always labelled
     fig.update_yaxes(title=label if label is not None else tr(chart.label), tickformat=fmt, rangemode="tozero")
     return fig
 
@@ -158,24 +294,29 @@ def build_trend_pct(chart, df, state):
 
 
 def build_coverage_levels(chart, df, state):
-    tr = i18n.translator(state.lang)
-    df = df.assign(level=[tr(level_label(v)) for v in df["level"]])
+    tr = i18n.translator(state.lang)  # long level names on lines of their own, not slanted over the legend
+    df = df.assign(level=["<br>".join(textwrap.wrap(tr(level_label(v)), 16)) for v in df["level"]])
     return _series(chart, df, state, [("coverage_pct", _("Coverage")), ("compliance_pct", _("Rank compliance"))],
                    "bar", x="level", fmt=".1f")
 
 
 def build_money_trend(chart, df, state):
+    if df.empty and rate_gaps(df):
+        return _no_euro(chart, df, state)
     if len(df) and all(v is None or v != v for v in df["amount"]):
         return _empty(chart, state, i18n.translator(state.lang)(_(
             "No euro amounts: exchange rates are missing for some currencies and years in these filters. "
             "Choose one country to see its amounts in its own currency.")))
-    return _series(chart, df, state, [("amount", _("Amount"))], "bar",
-                   label=_money_label(df, "Amount", state) if not df.empty else "")
+    fig = _series(chart, df, state, [("amount", _("Amount"))], "bar",
+                  label=_money_label(df, "Amount", state) if not df.empty else "")
+    return _caption(fig, rate_note(df, state))
 
 
 def build_mix(chart, df, state):
     """Amounts by a category (domain, procedure), largest first."""
     tr = i18n.translator(state.lang)
+    if df.empty:
+        return _no_euro(chart, df, state) if rate_gaps(df) else _empty(chart, state, tr("No data for these filters."))
     key = chart.query.columns[0]
     df = df.sort_values("amount", ascending=True, na_position="first")
     label = _money_label(df, "Amount", state)
@@ -186,26 +327,39 @@ def build_mix(chart, df, state):
     _layout(fig, chart, state)
     fig.update_xaxes(title=label, tickformat=",.0f")
     fig.update_yaxes(automargin=True)
-    return fig
+    return _caption(fig, rate_note(df, state))
 
 
 def build_top(chart, df, state):
     """The largest recipients or funders, with their share of all funding."""
     tr = i18n.translator(state.lang)
     if df.empty:
-        return _empty(chart, state, tr("No data for these filters."))
-    name_col = "recipient_name" if "recipient_name" in df else "funder_name"
+        return _no_euro(chart, df, state) if rate_gaps(df) else _empty(chart, state, tr("No data for these filters."))
     df = df.iloc[::-1]
+    if "recipient_name" in df:
+        names = _labels(df["recipient_name"], list(df["recipient_id"]))
+    else:  # authorities of several countries share names (Ministry of Culture…): the country tells them apart
+        names = _authority_labels(df["funder_name"], df["country"], [None] * len(df), df["funder_authority_id"],
+                                  state)
     label = _money_label(df, "Amount", state)
-    fig = go.Figure(go.Bar(x=df["amount"], y=[_short(n) for n in df[name_col]], orientation="h",
-                           marker_color=PALETTE[2],
+    fig = go.Figure(go.Bar(x=df["amount"], y=names, orientation="h", marker_color=PALETTE[2],
                            text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                            hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>"
                                          + tr("Share of all funding") + ": %{text}<extra></extra>"))
     _layout(fig, chart, state, height=max(chart.height, 28 * len(df) + 60))
-    fig.update_xaxes(title=label, tickformat=",.0f")
+    fig.update_xaxes(title=label, tickformat=",.0f", nticks=5)
     fig.update_yaxes(automargin=True)
-    return fig
+    return _caption(fig, rate_note(df, state))
+
+
+def _authority_labels(names, countries, regions, ids, state: State) -> list[str]:
+    """Bar labels of authorities: with the country's code when the bars span several countries, and where two
+    still read the same, the region or else the id."""
+    countries, ids = list(countries), list(ids)
+    several = len({c for c in countries if c}) > 1
+    names = [_short(str(n), 36) + (f" ({c})" if several and c else "") for n, c in zip(names, countries)]
+    regions = [i18n.region_name(r, r, state.lang) if isinstance(r, str) else None for r in regions]
+    return _labels(names, regions, ids, width=48)
 
 
 def _short(name: str, width: int = 38) -> str:
@@ -227,12 +381,13 @@ def build_authorities(chart, df, state):
     if df.empty:
         return _empty(chart, state, tr("No data for these filters."))
     df = df.iloc[::-1]
-    fig = go.Figure(go.Bar(x=df["consultations"], y=[_short(n) for n in df["authority_name"]], orientation="h",
+    names = _authority_labels(df["authority_name"], df["country"], df["region_code"], df["authority_id"], state)
+    fig = go.Figure(go.Bar(x=df["consultations"], y=names, orientation="h",
                            marker_color=PALETTE[0], customdata=df["on_time_pct"],
                            hovertemplate="<b>%{y}</b><br>" + tr("Consultations") + ": %{x:,}<br>"
                                          + tr("On time") + ": %{customdata:.1f}%<extra></extra>"))
     _layout(fig, chart, state, height=max(chart.height, 24 * len(df) + 60))
-    fig.update_xaxes(title=tr("Consultations"))
+    fig.update_xaxes(title=tr("Consultations"), tickformat=",.0f")
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -243,19 +398,33 @@ def build_periods(chart, df, state):
     if df.empty:
         return _empty(chart, state, tr("No data for these filters."))
     fig = go.Figure()
+    minima = []
     for i, (country, part) in enumerate(df.groupby("country", sort=True)):
-        fig.add_trace(go.Bar(x=part["period_days"], y=part["consultations"], name=i18n.country_name(country, state.lang),
-                             marker_color=PALETTE[i % len(PALETTE)],
-                             hovertemplate=tr("{days} days").format(days="%{x}") + ": %{y:,}<extra></extra>"))
+        name, colour = i18n.country_name(country, state.lang), PALETTE[i % len(PALETTE)]
+        fig.add_trace(go.Bar(x=part["period_days"], y=part["consultations"], name=name, marker_color=colour,
+                             hovertemplate=tr("{days} days").format(days="%{x}")
+                                           + f": %{{y:,}}<extra>{name}</extra>"))
         minimum = part["min_comment_days"].iloc[0]
         if minimum is not None and minimum == minimum:
-            fig.add_vline(x=float(minimum) - 0.5, line=dict(color=PALETTE[i % len(PALETTE)], dash="dash", width=2),
-                          annotation_text=tr("legal minimum {country}: {days}").format(
-                              country=i18n.country_name(country, state.lang), days=int(minimum)),
-                          annotation_position="top right")
-    _layout(fig, chart, state, barmode="group", showlegend=df["country"].nunique() > 1)
-    fig.update_xaxes(title=tr("Days between publication and the comments deadline"))
-    fig.update_yaxes(title=tr("Consultations"))
+            minima.append((int(minimum), colour, tr("legal minimum {country}: {days}").format(country=name,
+                                                                                              days=int(minimum))))
+    # each country's minimum: a dashed line in its colour, its label above the plot on a line of its own (labels
+    # of minima a few days apart would otherwise run into each other, or into the bars). The days' range is
+    # fixed: plotly widens an automatic range until every label fits, which on a phone means a range of months.
+    days = [*df["period_days"], *(m for m, _c, _t in minima)]
+    low, high = min(days) - 1.5, max(days) + 1.5
+    for k, (minimum, colour, text) in enumerate(minima):
+        fig.add_vline(x=minimum - 0.5, line=dict(color=colour, dash="dash", width=2))
+        fig.add_annotation(x=minimum - 0.5, y=1, xref="x", yref="paper", yanchor="bottom", yshift=18 * k,
+                           xanchor=("left", "center", "right")[min(int(3 * (minimum - 0.5 - low) / (high - low)), 2)],
+                           text=text, showarrow=False, font=dict(size=12, color="#222"))
+    # stacked: a bar per number of days however many countries, wide enough to read
+    _layout(fig, chart, state, barmode="stack", bargap=0.15, showlegend=df["country"].nunique() > 1,
+            margin=dict(l=10, r=10, t=18 * len(minima) + 10, b=10),
+            legend=dict(orientation="h", y=-0.4))  # under the axis title (two lines on a phone), not on it
+    fig.update_xaxes(title="<br>".join(textwrap.wrap(tr("Days between publication and the comments deadline"), 32)),
+                     range=[low, high])
+    fig.update_yaxes(title=tr("Consultations"), tickformat=",.0f")
     return fig
 
 
@@ -271,12 +440,14 @@ def build_topics(chart, df, state):
     if df.empty:
         return _empty(chart, state, tr("No data for these filters."))
     df = df.iloc[::-1]
-    fig = go.Figure(go.Bar(x=df["participants"], y=[_short(tr(t)) for t in df["topic"]], orientation="h",
+    # topics are short phrases: on two lines rather than cut, capitalised as labels
+    topics = ["<br>".join(textwrap.wrap(tr(t)[:1].upper() + tr(t)[1:], 28)) for t in df["topic"]]
+    fig = go.Figure(go.Bar(x=df["participants"], y=_labels(topics, width=80), orientation="h",
                            marker_color=PALETTE[1], customdata=df["trainings"],
                            hovertemplate="<b>%{y}</b><br>" + tr("Participants") + ": %{x:,}<br>"
                                          + tr("Trainings") + ": %{customdata:,}<extra></extra>"))
     _layout(fig, chart, state)
-    fig.update_xaxes(title=tr("Participants"))
+    fig.update_xaxes(title=tr("Participants"), tickformat=",.0f")  # full numbers, the language's separators
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -287,9 +458,9 @@ def build_sectors(chart, df, state):
     fig = go.Figure(go.Bar(x=[tr(names[s]) for s in df["sector"]], y=df["participants"],
                            marker_color=[PALETTE[0], PALETTE[2], PALETTE[7]][: len(df)],
                            text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
-                           hovertemplate=f"%{{x}}: %{{y:,}}<extra></extra>"))
+                           hovertemplate="%{x}: %{y:,}<extra></extra>"))
     _layout(fig, chart, state)
-    fig.update_yaxes(title=tr("Participants"))
+    fig.update_yaxes(title=tr("Participants"), tickformat=",.0f")
     return fig
 
 
@@ -329,19 +500,19 @@ CHARTS: dict[str, Chart] = {c.id: c for c in (
       _("Authorities without an active liaison officer"), build_table, area="liaison"),
     # funding
     C("funding-by-county", "funding-by-county", _("Funding per 1,000 inhabitants by county"),
-      build_map, "per_1000_inhabitants", _("Amount per 1,000 inhabitants"), ",.0f", "funding"),
+      build_map, "per_1000_inhabitants", _("Amount per 1,000 inhabitants"), ",.0f", "funding", euro="mark"),
     C("funding-by-county-ranking", "funding-by-county", _("Counties ranked by amount granted"),
-      build_ranking, "amount", _("Amount"), ",.0f", "funding"),
+      build_ranking, "amount", _("Amount"), ",.0f", "funding", euro="mark"),
     C("funding-by-year", "funding-by-year", _("Funding over the years"), build_money_trend, "amount",
-      _("Amount"), ",.0f", "funding"),
+      _("Amount"), ",.0f", "funding", euro="narrow"),
     C("funding-by-domain", "funding-by-domain", _("Funding by domain"), build_mix, "amount", _("Amount"),
-      ",.0f", "funding"),
+      ",.0f", "funding", euro="narrow"),
     C("funding-by-procedure", "funding-by-procedure", _("Competitive calls and direct awards"), build_mix,
-      "amount", _("Amount"), ",.0f", "funding", height=220),
+      "amount", _("Amount"), ",.0f", "funding", height=240, euro="narrow"),
     C("funding-top-recipients", "funding-top-recipients", _("Largest recipients and their share"), build_top,
-      "amount", _("Amount"), ",.0f", "funding"),
+      "amount", _("Amount"), ",.0f", "funding", euro="narrow"),
     C("funding-by-funder", "funding-by-funder", _("Largest funding authorities"), build_top, "amount",
-      _("Amount"), ",.0f", "funding"),
+      _("Amount"), ",.0f", "funding", euro="narrow"),
     # consultations
     C("consultations-by-region", "consultations-by-region", _("Consultations by region"), build_map,
       "consultations", _("Consultations"), ",.0f", "consultations"),

@@ -5,13 +5,15 @@ Component ids are constants here (or pattern-matching dicts built here), never r
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+import flask
+from dash import ctx, dash_table, dcc, html
 
 from queries import FilterError, meta
 from queries.contract import LEVELS_OF_GOVERNMENT
 
-from . import cache, charts, i18n
-from .state import State
+from . import cache, charts, i18n, share
+from .i18n import pgettext
+from .state import State, parse as parse_state
 
 # --- ids ---------------------------------------------------------------------------------------
 URL = "url"
@@ -20,6 +22,7 @@ F_COUNTRY, F_REGION, F_YEAR_FROM, F_YEAR_TO, F_LEVEL, F_LANG = (
 FILTER_IDS = (F_COUNTRY, F_REGION, F_YEAR_FROM, F_YEAR_TO, F_LEVEL, F_LANG)
 RESET = "f-reset"
 F_SHOWN = "f-shown"  # the values the filter bar was drawn with (see callbacks.filters_to_address)
+DROPDOWN_PRELOAD = "dropdown-preload"  # a hidden dropdown in the app's shell (see app.create_app)
 
 
 def chart_graph_id(chart_id: str) -> dict:
@@ -41,23 +44,46 @@ def _(text: str) -> str:
     return text
 
 
-NAV = (("/", _("Overview")), ("/liaison", _("Liaison officers")), ("/funding", _("Funding")),
-       ("/consultations", _("Consultations")), ("/training", _("Training")), ("/data", _("Data")),
-       ("/about", _("About")))
+# the menu's labels have a context of their own: in some languages a page's full title would not fit on one line
+NAV = (("/", pgettext("menu", "Overview")), ("/liaison", pgettext("menu", "Liaison officers")),
+       ("/funding", pgettext("menu", "Funding")), ("/consultations", pgettext("menu", "Consultations")),
+       ("/training", pgettext("menu", "Training")), ("/data", pgettext("menu", "Data")),
+       ("/about", pgettext("menu", "About")))
 
 
 # --- shell -------------------------------------------------------------------------------------
 
+def page_title(label: str):
+    """A page's browser-tab title in the address's language, for dash.register_page(title=...): Dash Pages calls
+    it for the page's first HTML (the address is the request's) and in its routing callback (the callback's
+    input)."""
+    def title(**_path_variables) -> str:
+        return f"civmon — {i18n.translator(_address_lang())(label)}"
+    return title
+
+
+def _address_lang() -> str:
+    try:
+        search = ctx.inputs.get("_pages_location.search")  # Dash Pages' routing callback
+    except Exception:  # noqa: BLE001 - outside a callback: no callback context
+        search = None
+    if search is None:
+        return i18n.normalise(flask.request.args.get("lang")) if flask.has_request_context() else i18n.DEFAULT
+    return parse_state(search).lang
+
+
 def navbar(state: State, path: str) -> html.Header:
     tr = i18n.translator(state.lang)
-    links = [dbc.NavItem(dbc.NavLink(tr(label), href=href + state.search, active=(href == path),
+    links = [dbc.NavItem(dbc.NavLink(tr(label, context="menu"), href=href + state.search, active=(href == path),
                                      className="px-2")) for href, label in NAV]
+    # expand: the links stay in a row (wrapping on a phone) instead of a column as tall as the screen; the tagline
+    # shows from 1400 px, where the longest menu (Russian) still fits on one line beside it
     return html.Header(dbc.Navbar(dbc.Container([
         html.A([html.Span("civmon", className="brand-name"),
-                html.Span(tr("Public authorities and civil society"), className="brand-tag d-none d-md-inline")],
+                html.Span(tr("Public authorities and civil society"), className="brand-tag d-none d-xxl-inline")],
                href="/" + state.search, className="navbar-brand"),
         dbc.Nav(links, className="flex-wrap", navbar=True),
-    ], fluid=True), color="primary", dark=True, className="mb-0"), className="no-print-nav")
+    ], fluid=True), color="primary", dark=True, expand=True, className="mb-0"), className="no-print-nav")
 
 
 def filter_bar(state: State) -> html.Form:
@@ -78,9 +104,9 @@ def filter_bar(state: State) -> html.Form:
     levels = [{"label": tr(charts.level_label(lv)), "value": lv} for lv in LEVELS_OF_GOVERNMENT]
     langs = [{"label": name, "value": code} for code, name in i18n.LANGUAGES.items()]
 
-    def field(label, control, width):
+    def field(label, control, width, xs=12):
         return dbc.Col([dbc.Label(tr(label), html_for=control.id, className="small fw-semibold mb-1"), control],
-                       xs=12, sm=6, lg=width)
+                       xs=xs, sm=6, lg=width)
 
     return html.Form(dbc.Row([
         field(_("Country"), dcc.Dropdown(id=F_COUNTRY, options=countries, value=list(f.countries), multi=True,
@@ -88,9 +114,9 @@ def filter_bar(state: State) -> html.Form:
         field(_("Region"), dcc.Dropdown(id=F_REGION, options=regions, value=list(f.regions), multi=True,
                                      placeholder=tr("All regions")), 2),
         field(_("From"), dcc.Dropdown(id=F_YEAR_FROM, options=years, value=f.year_from, placeholder=tr("all"),
-                                   clearable=True), 1),
+                                   clearable=True), 1, xs=6),  # the two years side by side, even on a phone
         field(_("To"), dcc.Dropdown(id=F_YEAR_TO, options=years, value=f.year_to, placeholder=tr("all"),
-                                 clearable=True), 1),
+                                 clearable=True), 1, xs=6),
         field(_("Level of government"), dcc.Dropdown(id=F_LEVEL, options=levels, value=list(f.levels), multi=True,
                                                   placeholder=tr("All levels")), 2),
         field(_("Language"), dcc.Dropdown(id=F_LANG, options=langs, value=state.lang, clearable=False), 2),
@@ -130,6 +156,9 @@ def footer(state: State) -> html.Footer:
         html.Span(tr("Last import: {date}").format(date=last), id="last-import"),
         html.Span(" · "),
         html.A(tr("About the data"), href="/about" + state.search),
+        html.Span([" · ", html.A(tr("Data stewards: sign in"), id="steward-link", className="steward-link",
+                                 href="/login" + (f"?lang={state.lang}" if state.lang != "en" else ""))],
+                  className="no-print"),
     ], fluid=True), className="site-footer")
 
 
@@ -146,8 +175,9 @@ def problem_view(state: State, message: str) -> html.Div:
 # --- content -----------------------------------------------------------------------------------
 
 def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
-    """A card with the chart's title and definition; the figure and its data table are filled by a
-    callback (one request per chart), the table one click away as the chart's text alternative."""
+    """A card with the chart's title, its download / share menu and its definition; the figure and its data
+    table are filled by a callback (one request per chart), the table one click away as the chart's text
+    alternative. The card's column carries the chart's id: a link to the view ends in #<chart-id>."""
     tr = i18n.translator(state.lang)
     chart = charts.get(chart_id)
     q = chart.query
@@ -167,9 +197,42 @@ def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
         ]
     body.append(dcc.Store(id=chart_state_id(chart_id), data=state.search))
     return dbc.Col(dbc.Card([
-        dbc.CardHeader(html.H2(tr(chart.title), className="h6 mb-0")),
+        dbc.CardHeader(html.Div([html.H2(tr(chart.title), className="h6 mb-0"), chart_actions(chart_id, state)],
+                                className="chart-card-head")),
         dbc.CardBody(body),
-    ], className="chart-card h-100", id=f"card-{chart_id}"), xs=12, lg=width, className="mb-3")
+    ], className="chart-card h-100", id=f"card-{chart_id}"), xs=12, lg=width, className="mb-3", id=chart_id)
+
+
+def chart_actions(chart_id: str, state: State) -> html.Div:
+    """The card's download / share menu: the view as a PNG or SVG image (not for a table), its data as CSV or
+    XLSX (dashboard/api.py serves them), and a link to the view and an embed code to copy; assets/civmon-share.js
+    copies them and the status line next to the menu says it did."""
+    tr = i18n.translator(state.lang)
+    chart = charts.get(chart_id)
+    title = tr(chart.title)
+    item = {"className": "dropdown-item", "data-rr-ui-dropdown-item": ""}  # the arrow keys move between items
+
+    def download(label, fmt):
+        return html.A(tr(label), href=share.api_href(chart_id, fmt, state.search), download=f"{chart_id}.{fmt}",
+                      **item)
+
+    def copy(label, text, done):
+        return html.Button(tr(label), type="button", **item,
+                           **{"data-copy": text, "data-copied": tr(done), "data-copy-prompt": tr(_("Copy this text:"))})
+
+    images = [] if chart.build is charts.build_table else [
+        download(_("Download PNG image"), "png"), download(_("Download SVG image"), "svg")]
+    menu = dbc.DropdownMenu([
+        *images,
+        download(_("Download data (CSV)"), "csv"),
+        download(_("Download data (XLSX)"), "xlsx"),
+        dbc.DropdownMenuItem(divider=True),
+        copy(_("Copy link to this view"), share.view_link(chart_id, state.search), _("Link copied")),
+        copy(_("Copy embed code"), share.embed_code(chart_id, state.search, title), _("Embed code copied")),
+    ], label=[tr("Download / share"), html.Span(f": {title}", className="visually-hidden")], size="sm",
+        color="light", align_end=True, toggle_class_name="chart-actions-toggle", id=f"actions-{chart_id}")
+    return html.Div([html.Span(className="copy-status", role="status"), menu],
+                    className="chart-actions no-print", **{"data-share": ""})
 
 
 def _placeholder_figure(height: int) -> dict:
@@ -211,7 +274,8 @@ def page(state: State, path: str, title: str, intro: str, content, error: str | 
         html.Main(dbc.Container([
             filter_bar(state),
             demo_notice(state),
-            html.H1(tr(title), className="h3 mt-3 mb-1"),
+            html.Div([html.H1(tr(title), className="h3 mb-1"), None if message else report_link(state, content)],
+                     className="page-title mt-3"),
             html.P(tr(intro), className="text-muted mb-3 page-intro"),
             problem_view(state, message) if message else html.Div(content, id="page-content"),
         ], fluid=True, className="page-body"), id="main"),
@@ -219,12 +283,22 @@ def page(state: State, path: str, title: str, intro: str, content, error: str | 
     ], lang=state.lang)
 
 
+def report_link(state: State, content) -> html.A | None:
+    """'Printable report': the page's charts, in the page's order and with its filters, on /report."""
+    ids = [i["chart"] for i in (getattr(n, "id", None) for n in html.Div(content)._traverse())
+           if isinstance(i, dict) and i.get("type") in ("chart-state", "table-state")]
+    if not ids:
+        return None
+    return html.A(i18n.translator(state.lang)(_("Printable report")), href=share.report_href(ids, state.search),
+                  id="report-link", className="btn btn-outline-secondary btn-sm no-print")
+
+
 def safe_run(query_id: str, state: State):
     """A query's rows, or (None, message) when the filter names something unknown."""
     try:
         return cache.query(query_id, state.filter), None
     except FilterError as exc:
-        return None, str(exc)
+        return None, i18n.filter_message(exc, state.lang)
 
 
 def guarded(state: State, path: str, title: str, intro: str, build) -> html.Div:
@@ -234,5 +308,5 @@ def guarded(state: State, path: str, title: str, intro: str, build) -> html.Div:
     try:
         content = build()
     except FilterError as exc:
-        return page(state, path, title, intro, None, error=str(exc))
+        return page(state, path, title, intro, None, error=i18n.filter_message(exc, state.lang))
     return page(state, path, title, intro, content)

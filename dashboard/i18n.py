@@ -40,16 +40,37 @@ def _catalogue(lang: str) -> dict[str, str]:
         return {}
     with path.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    # a message with a context (msgctxt) is keyed "context\x04msgid", as gettext does
+    return {(f"{m.context}\x04{m.id}" if m.context else m.id): m.string
+            for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 def translator(lang: str | None):
-    """The `_` function for a language: the translation, or the English text when there is none."""
+    """The `_` function for a language: the translation, or the English text when there is none. With a
+    `context` (a msgctxt such as "menu", marked with `pgettext`), the translation for that context if any."""
     table = _catalogue(normalise(lang))
 
-    def _(text: str) -> str:
+    def _(text: str, context: str | None = None) -> str:
+        if context and f"{context}\x04{text}" in table:
+            return table[f"{context}\x04{text}"]
         return table.get(text, text)
     return _
+
+
+def pgettext(context: str, text: str) -> str:
+    """Marks a string with a context for extraction (a short menu label, say); translate it with
+    `translator(lang)(text, context=...)`."""
+    return text
+
+
+def filter_message(exc: Exception, lang: str | None) -> str:
+    """A queries.FilterError's message in the language: its template from the catalogue, filled with its values
+    (the query layer writes its messages in English only)."""
+    template, params = getattr(exc, "template", None), getattr(exc, "params", None) or {}
+    if not template:
+        return str(exc)
+    text = translator(lang)(template)
+    return text.format(**params) if params else text
 
 
 @functools.cache

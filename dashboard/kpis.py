@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 
 from queries import registry
 
-from . import cache, components as c, i18n
+from . import cache, charts, components as c, i18n
 from .state import State
 
 
@@ -44,6 +44,17 @@ def _definition(query_id, state):
     return i18n.translator(state.lang)(registry.get(query_id).definition)
 
 
+def _without(df, state: State) -> str | None:
+    """'without Kazakhstan, Serbia': the countries a sum in euro leaves out (charts.euro_data)."""
+    tr = i18n.translator(state.lang)
+    names = list(dict.fromkeys(i18n.country_name(g.country, state.lang) for g in charts.rate_gaps(df)))
+    return tr("without {countries}").format(countries=", ".join(names)) if names else None
+
+
+def _notes(*notes) -> str | None:
+    return " · ".join(n for n in notes if n) or None
+
+
 def liaison(state: State) -> dbc.Row:
     tr = i18n.translator(state.lang)
     df = _run("liaison-coverage", state)
@@ -62,22 +73,26 @@ def liaison(state: State) -> dbc.Row:
 
 def funding(state: State) -> dbc.Row:
     tr = i18n.translator(state.lang)
-    years = _run("funding-by-year", state)
-    procs = _run("funding-by-procedure", state)
+    # several currencies: the sums in euro, without the countries whose grants lack a euro rate (as the charts)
+    years = charts.euro_data("funding-by-year", state)
+    procs = charts.euro_data("funding-by-procedure", state)
     currency = next((x for x in years["currency"] if x), "") if len(years) else ""
     total = _sum(years, "amount") if len(years) and all(v is not None and v == v for v in years["amount"]) else None
     comp = next((r["share_pct"] for r in procs.to_dict("records") if r["procedure"] == "competitive"), None)
-    d = _definition("funding-by-year", state)
+    without = _without(years, state)
+    d = _notes(_definition("funding-by-year", state), charts.rate_note(years, state))
     last = years.iloc[-1] if len(years) else None
     return dbc.Row([
         c.kpi(tr("Granted to NGOs"), i18n.money(total, currency, state.lang), d, "kpi-amount",
-              f"{int(years['year'].iloc[0])}–{int(years['year'].iloc[-1])}" if len(years) else None),
+              _notes(f"{int(years['year'].iloc[0])}–{int(years['year'].iloc[-1])}" if len(years) else None,
+                     without)),
         c.kpi(tr("Grants"), i18n.number(_sum(years, "grants"), state.lang), d, "kpi-grants",
-              _change(years, "grants", state)),
+              _notes(_change(years, "grants", state), without)),
         c.kpi(tr("Last year"), i18n.money(None if last is None else last["amount"], currency, state.lang), d,
-              "kpi-last-year", _change(years, "amount", state)),
+              "kpi-last-year", _notes(_change(years, "amount", state), without)),
         c.kpi(tr("Through competitive calls"), i18n.percent(comp, state.lang),
-              _definition("funding-by-procedure", state), "kpi-competitive", None),
+              _notes(_definition("funding-by-procedure", state), charts.rate_note(procs, state)), "kpi-competitive",
+              without),
     ])
 
 
@@ -121,7 +136,7 @@ def overview(state: State) -> dbc.Row:
     tr = i18n.translator(state.lang)
     cov = _run("liaison-coverage", state)
     n, covered = _sum(cov, "authorities"), _sum(cov, "covered")
-    years = _run("funding-by-year", state)
+    years = charts.euro_data("funding-by-year", state)  # in euro across currencies, as the charts
     currency = next((x for x in years["currency"] if x), "") if len(years) else ""
     cons = _run("consultation-participation", state)
     train = _run("training-reach", state)
@@ -133,7 +148,8 @@ def overview(state: State) -> dbc.Row:
               tr("on {date}").format(date=i18n.date(state.filter.reference_date(), state.lang))),
         c.kpi(tr("Granted to NGOs in {year}").format(year=year(years)),
               i18n.money(last(years, "amount"), currency, state.lang),
-              _definition("funding-by-year", state), "kpi-amount", _change(years, "amount", state)),
+              _notes(_definition("funding-by-year", state), charts.rate_note(years, state)), "kpi-amount",
+              _notes(_change(years, "amount", state), _without(years, state))),
         c.kpi(tr("Consultations on time in {year}").format(year=year(cons)),
               i18n.percent(last(cons, "on_time_pct"), state.lang),
               _definition("consultation-participation", state), "kpi-on-time",

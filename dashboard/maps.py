@@ -51,7 +51,8 @@ DEFAULT_COLORSCALE = pcolors.get_colorscale("Viridis_r")   # colour-blind safe; 
 NO_DATA_COLOR = "#d0d0d0"
 BORDER_COLOR = "#ffffff"
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=13, color="#222")
-TILE_BLOCK_MAX_COLS = 26     # several countries: start a new row of blocks past this width
+TILE_BLOCK_MAX_COLS = 18     # several countries: start a new row of blocks past this width (two blocks a row for
+                             # RO, BG, RS, KZ: on a phone the country names above the blocks do not run together)
 TILE_NAMES_MAX_COLS = 8      # tile labels show the name under the code up to this grid width
 
 

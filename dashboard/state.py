@@ -51,5 +51,5 @@ def parse(query: dict | str | None) -> State:
         f = make_filter(country=query.get("country"), region=query.get("region"), level=query.get("level"),
                         year_from=query.get("year_from"), year_to=query.get("year_to"))
     except FilterError as exc:
-        return State(Filter(), lang, str(exc))
+        return State(Filter(), lang, i18n.filter_message(exc, lang))
     return State(f, lang)

@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import db, formats, migrate, registry, settings
+from . import db, formats, migrate, registry, settings, users
 from .contract import KINDS, LOAD_ORDER
 from .filters import FilterError, make_filter
 
@@ -66,9 +66,19 @@ def _print_problems(result) -> None:
           f"{'s' if result.problem_count != 1 else ''}; the database is unchanged.", file=sys.stderr)
 
 
+def _os_user() -> str:
+    """Who runs `civmon import`, for the import log: the OS user, or "cli" when there is none."""
+    import getpass
+    try:
+        return getpass.getuser()[:64] or "cli"
+    except Exception:  # noqa: BLE001 - no login name and no passwd entry (some containers)
+        return "cli"
+
+
 def cmd_import(args) -> int:
     from . import importer
-    result = importer.import_file(_engine(args), args.kind, Path(args.file), dry_run=args.dry_run)
+    result = importer.import_file(_engine(args), args.kind, Path(args.file), dry_run=args.dry_run,
+                                  imported_by=_os_user())
     if not result.ok:
         _print_problems(result)
         return 1
@@ -106,6 +116,45 @@ def cmd_export(args) -> int:
     written = export.export_all(_engine(args), Path(args.dir))
     for kind, (path, n) in written.items():
         print(f"{path}: {n:,} rows")
+    return 0
+
+
+def _read_password(args) -> str:
+    """The new password: one line of standard input with --password-stdin, else typed twice (never echoed)."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+    first = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("Again: ") != first:
+        raise users.UserError("The two passwords differ.")
+    return first
+
+
+def cmd_user(args) -> int:
+    engine = _engine(args)
+    migrate.upgrade(engine)
+    try:
+        if args.action == "list":
+            listed = users.list_users(engine)
+            for u in listed:
+                print(f"{u.username}\t{u.role}\tcreated {u.created_at:%Y-%m-%d %H:%M} UTC")
+            if not listed:
+                print("No users. Add a data steward with: civmon user add NAME")
+        elif args.action == "add":
+            users.check_username(args.name)
+            users.add(engine, args.name, _read_password(args))
+            print(f"User {args.name} added: may sign in at /login and load data at /admin/import.")
+        elif args.action == "password":
+            if users.get(engine, args.name) is None:
+                raise users.UserError(f"There is no user {args.name}.")
+            users.set_password(engine, args.name, _read_password(args))
+            print(f"Password of {args.name} changed; the user's open sessions have ended.")
+        else:
+            users.remove(engine, args.name)
+            print(f"User {args.name} removed; the user's open sessions have ended.")
+    except users.UserError as exc:
+        print(f"civmon user: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -164,6 +213,19 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write every table in the import format (KIND.csv)")
     e.add_argument("dir", metavar="DIR")
     e.set_defaults(func=cmd_export)
+
+    u = sub.add_parser("user", help="data stewards' accounts (who may load data at /admin/import)")
+    actions = u.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every account: name, role, creation date").set_defaults(func=cmd_user)
+    for action, text in (("add", "add an account; the password is asked for twice, or read from stdin"),
+                         ("password", "change an account's password (ends its open sessions)"),
+                         ("remove", "remove an account (ends its open sessions)")):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("name", metavar="NAME")
+        if action != "remove":
+            a.add_argument("--password-stdin", action="store_true",
+                           help="read the password from the first line of standard input (for scripts)")
+        a.set_defaults(func=cmd_user)
 
     s = sub.add_parser("serve", help="development server (production: gunicorn, see Procfile)")
     s.add_argument("--port", type=int, default=8050)

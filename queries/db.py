@@ -41,7 +41,8 @@ def get_engine(url: str | None = None) -> sa.Engine:
         return engine
     if parsed.drivername == "postgresql":  # plain postgresql:// means psycopg 3 here
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return sa.create_engine(parsed, pool_pre_ping=True)
+    # pre-ping replaces connections a restarted server broke; a server that does not answer fails in 5 s
+    return sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
 
 
 def describe(engine: sa.Engine) -> str:

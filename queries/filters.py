@@ -14,7 +14,15 @@ from .contract import LEVELS_OF_GOVERNMENT
 
 
 class FilterError(ValueError):
-    """A filter value that cannot be understood; the message is meant for the user."""
+    """A filter value that cannot be understood; the message is meant for the user.
+
+    The message is also kept untranslated, as `template` and `params` (str(exc) == template.format(**params)):
+    an interface in another language looks the template up in its catalogue, and this layer stays
+    language-neutral."""
+
+    def __init__(self, template: str, **params):
+        super().__init__(template.format(**params) if params else template)
+        self.template, self.params = template, params
 
 
 @dataclass(frozen=True)
@@ -77,9 +85,10 @@ def _year(value, name: str) -> int | None:
     try:
         year = int(str(value).strip())
     except ValueError:
-        raise FilterError(f"{name} must be a year such as 2023, not {value!r}") from None
+        raise FilterError("{name} must be a year such as 2023, not {value}", name=name, value=repr(value)) from None
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise FilterError(f"{name} must be between {MIN_YEAR} and {MAX_YEAR}, not {year}")
+        raise FilterError("{name} must be between {low} and {high}, not {year}", name=name, low=MIN_YEAR,
+                          high=MAX_YEAR, year=year)
     return year
 
 
@@ -89,7 +98,7 @@ def parse_years(text: str | None) -> tuple[int | None, int | None]:
         return None, None
     m = _YEARS.match(text)
     if not m:
-        raise FilterError(f"years must look like 2019-2023 or 2021, not {text!r}")
+        raise FilterError("years must look like 2019-2023 or 2021, not {value}", value=repr(text))
     if m.group(3):
         y = _year(m.group(3), "year")
         return y, y
@@ -102,20 +111,21 @@ def make_filter(country=None, region=None, year_from=None, year_to=None, level=N
     countries = tuple(c.upper() for c in split_values(country))
     for c in countries:
         if not _COUNTRY.match(c):
-            raise FilterError(f"country must be a two-letter ISO code such as RO, not {c!r}")
+            raise FilterError("country must be a two-letter ISO code such as RO, not {value}", value=repr(c))
     regions = split_values(region)
     for r in regions:
         if not _REGION.match(r):
-            raise FilterError(f"region must be a region code such as RO-CJ, not {r!r}")
+            raise FilterError("region must be a region code such as RO-CJ, not {value}", value=repr(r))
     levels = split_values(level)
     for lv in levels:
         if lv not in LEVELS_OF_GOVERNMENT:
-            raise FilterError(f"level must be one of {', '.join(LEVELS_OF_GOVERNMENT)}, not {lv!r}")
+            raise FilterError("level must be one of {levels}, not {value}", levels=", ".join(LEVELS_OF_GOVERNMENT),
+                              value=repr(lv))
     y_from, y_to = parse_years(years) if years else (None, None)
     y_from = _year(year_from, "year_from") if year_from not in (None, "") else y_from
     y_to = _year(year_to, "year_to") if year_to not in (None, "") else y_to
     if y_from is not None and y_to is not None and y_from > y_to:
-        raise FilterError(f"the year range {y_from}-{y_to} ends before it starts")
+        raise FilterError("the year range {start}-{end} ends before it starts", start=y_from, end=y_to)
     date = None
     if as_of not in (None, ""):
         if isinstance(as_of, dt.date):
@@ -124,5 +134,5 @@ def make_filter(country=None, region=None, year_from=None, year_to=None, level=N
             try:
                 date = dt.date.fromisoformat(str(as_of).strip())
             except ValueError:
-                raise FilterError(f"as-of must be a date such as 2023-12-31, not {as_of!r}") from None
+                raise FilterError("as-of must be a date such as 2023-12-31, not {value}", value=repr(as_of)) from None
     return Filter(countries, regions, y_from, y_to, levels, date)

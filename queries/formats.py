@@ -1,6 +1,7 @@
-"""Query results as CSV, JSON and aligned text: the same bytes for the CLI and the web API.
+"""Query results as CSV, XLSX, JSON and aligned text: the same bytes for the CLI and the web API.
 
-An empty ratio is an empty CSV cell and a JSON null, never 0 and never NaN.
+An empty ratio is an empty CSV cell and a JSON null, never 0 and never NaN. CSV and XLSX are
+safe to open in a spreadsheet: text that it would run as a formula is neutralised (`neutralise`).
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -31,6 +33,20 @@ def records(df: pd.DataFrame) -> list[dict]:
     return [{c: _py(v) for c, v in zip(cols, row)} for row in df.itertuples(index=False, name=None)]
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text value that a spreadsheet would run as a formula, prefixed with an apostrophe; any other value as is.
+
+    OWASP's advice against CSV injection: text starting with =, +, -, @, tab or carriage return.
+    Numbers stay numbers (a negative number is not text). Used by every chart export (CSV, XLSX);
+    not by `civmon export`, whose files must import back exactly."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -39,12 +55,45 @@ def _cell(value) -> str:
     return str(value)
 
 
-def to_csv(df: pd.DataFrame) -> str:
+def to_csv(df: pd.DataFrame, *, safe: bool = True) -> str:
+    """The rows as CSV; `safe` neutralises formula-like text (see `neutralise`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(df.columns)
     for row in records(df):
-        writer.writerow([_cell(v) for v in row.values()])
+        writer.writerow([_cell(neutralise(v) if safe else v) for v in row.values()])
+    return out.getvalue()
+
+
+def to_xlsx(df: pd.DataFrame, *, sheet: str = "data", about: list[tuple[str, str]] | None = None) -> bytes:
+    """The rows as an XLSX workbook: a header row, then one row per record, numbers as numbers and
+    formula-like text neutralised; `about` (label, text) pairs go on a second sheet named "about"."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", sheet)[:31] or "data")
+
+    def cell(sheet_, value, bold=False):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+        c = WriteOnlyCell(sheet_, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"  # never a formula, whatever the text
+        if bold:
+            c.font = Font(bold=True)
+        return c
+    ws.append([cell(ws, str(c), bold=True) for c in df.columns])
+    for row in records(df):
+        ws.append([cell(ws, v) for v in row.values()])
+    if about:
+        info = wb.create_sheet("about")
+        for label, text in about:
+            info.append([cell(info, label, bold=True), cell(info, text)])
+    out = io.BytesIO()
+    wb.save(out)
     return out.getvalue()
 
 

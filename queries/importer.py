@@ -61,6 +61,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     dry_run: bool = False
+    imported_by: str | None = None  # recorded in the import log
 
     @property
     def ok(self) -> bool:
@@ -967,7 +968,8 @@ def _log(conn: sa.Connection, result: ImportResult, source: str) -> None:
     now = dt.datetime.now(dt.timezone.utc)
     conn.execute(schema.import_log.insert().values(
         kind=result.kind, file_name=result.file_name, sha256=result.sha256, rows=result.rows,
-        added=result.added, replaced=result.replaced, source=source, imported_at=now))
+        added=result.added, replaced=result.replaced, source=source, imported_at=now,
+        imported_by=result.imported_by))
     info = schema.dataset_info
     version = conn.execute(sa.select(info.c.value).where(info.c.key == "data_version")
                            .with_for_update()).scalar()
@@ -1041,11 +1043,13 @@ def _open(path: Path) -> tuple[str, _CsvFile | _Workbook]:
 
 
 def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, source: str = "cli",
-                only_new: bool = False) -> ImportResult:
+                only_new: bool = False, imported_by: str | None = None,
+                file_name: str | None = None) -> ImportResult:
     """Validate one file of `kind` and, if it has no problem and this is not a dry run, load it
-    (replacing rows whose key exists, or skipping them with only_new). Never raises for bad input."""
+    (replacing rows whose key exists, or skipping them with only_new). Never raises for bad input.
+    `file_name` is the name the log records when the file was saved under another (an upload)."""
     path = Path(path)
-    result = ImportResult(kind, path.name, dry_run=dry_run)
+    result = ImportResult(kind, file_name or path.name, dry_run=dry_run, imported_by=imported_by)
     try:
         if kind not in KINDS:
             raise _FileProblem(f"Unknown kind {kind!r}; the kinds are: {', '.join(LOAD_ORDER)}.")

@@ -128,7 +128,7 @@ def resolve(conn: sa.Connection, f: Filter) -> Scope:
             sa.select(r.c.code, r.c.level, r.c.parent_code).where(r.c.code.in_(f.regions)))}
         unknown = [c for c in f.regions if c not in found]
         if unknown:
-            raise FilterError(f"unknown region code: {', '.join(unknown)}")
+            raise FilterError("unknown region code: {codes}", codes=", ".join(unknown))
         for code in f.regions:
             row = found[code]
             one = row.code if row.level == 1 else row.parent_code
@@ -502,6 +502,44 @@ def _basis_and_total(conn, scope: Scope) -> tuple[Basis, float, int]:
     return Basis("EUR"), sum(float(eur) for _c, _cents, eur, _m in per_currency), missing
 
 
+@dataclass(frozen=True)
+class RateGap:
+    """Grants of one country and currency that have no euro exchange rate, and their years."""
+    country: str
+    currency: str
+    years: tuple[int, ...]
+    grants: int
+
+
+def euro_comparable(f: Filter, engine=None) -> tuple[Filter | None, tuple[RateGap, ...]]:
+    """Funding compared across currencies is compared in euro, between countries whose grants in the filter all
+    have a euro rate: the filter narrowed to those countries (None when none is left) and the grants left out.
+    A filter whose grants are in one currency, or that all have a rate, comes back as it is."""
+    s = t.s_grants
+    with _connect(engine) as conn:
+        scope = resolve(conn, f)
+        rows = conn.execute(sa.select(s.c.country, s.c.currency, s.c.year, sa.func.sum(s.c.unconverted))
+                            .where(scope.where(s, level_col=s.c.funder_level))
+                            .group_by(s.c.country, s.c.currency, s.c.year)
+                            .order_by(s.c.country, s.c.currency, s.c.year)).all()
+    missing = defaultdict(list)
+    for country, currency, year, unconverted in rows:
+        if unconverted:
+            missing[(country, currency)].append((year, int(unconverted)))
+    if len({currency for _c, currency, _y, _n in rows}) < 2 or not missing:
+        return f, ()
+    gaps = tuple(RateGap(country, currency, tuple(y for y, _n in parts), sum(n for _y, n in parts))
+                 for (country, currency), parts in missing.items())
+    left_out = {g.country for g in gaps}
+    country_of = {r.code: r.country for r in scope.regions}
+    in_scope = f.countries or tuple(dict.fromkeys(r.country for r in scope.regions))
+    countries = tuple(c for c in in_scope if c not in left_out)
+    regions = tuple(code for code in scope.region1 if country_of.get(code) not in left_out)
+    if not countries or (scope.region1 and not regions):
+        return None, gaps
+    return f.with_(countries=countries, regions=regions), gaps
+
+
 MONEY_COLUMNS = ("amount", "currency", "amount_eur")
 
 
@@ -622,7 +660,7 @@ def funding_top_recipients(f: Filter, engine=None) -> pd.DataFrame:
     return _frame(rows, RECIPIENT_COLUMNS)
 
 
-FUNDER_COLUMNS = ("funder_authority_id", "funder_name", "level", "grants") + MONEY_COLUMNS + ("share_pct",)
+FUNDER_COLUMNS = ("funder_authority_id", "funder_name", "country", "level", "grants") + MONEY_COLUMNS + ("share_pct",)
 
 
 @query("funding-by-funder", title="Largest funding authorities",
@@ -636,8 +674,9 @@ def funding_by_funder(f: Filter, engine=None) -> pd.DataFrame:
         basis, top, total, missing = _ranking(conn, scope, _funder_table(f), "funder_authority_id", TOP_FUNDERS)
         ids = [row.key for row in top]
         info = {row.authority_id: row for row in conn.execute(
-            sa.select(a.c.authority_id, a.c.name, a.c.level).where(a.c.authority_id.in_(ids)))}
-    rows = [{"funder_authority_id": row.key, "funder_name": info[row.key].name, "level": info[row.key].level,
+            sa.select(a.c.authority_id, a.c.name, a.c.country, a.c.level).where(a.c.authority_id.in_(ids)))}
+    rows = [{"funder_authority_id": row.key, "funder_name": info[row.key].name, "country": info[row.key].country,
+             "level": info[row.key].level,
              "grants": row.grants, **_money(basis, row.amount, row.eur, row.missing),
              "share_pct": _share(basis, row.amount, total, missing)} for row in top]
     return _frame(rows, FUNDER_COLUMNS)
@@ -700,9 +739,9 @@ def consultations_by_region(f: Filter, engine=None) -> pd.DataFrame:
     return _frame(rows, ("region_code", "region_name") + CONSULTATION_COLUMNS[1:])
 
 
-AUTHORITY_CONSULTATION_COLUMNS = ("authority_id", "authority_name", "level", "region_code", "consultations",
-                                  "comments_received", "comments_accepted", "acceptance_pct", "participants",
-                                  "debates", "on_time", "on_time_pct")
+AUTHORITY_CONSULTATION_COLUMNS = ("authority_id", "authority_name", "country", "level", "region_code",
+                                  "consultations", "comments_received", "comments_accepted", "acceptance_pct",
+                                  "participants", "debates", "on_time", "on_time_pct")
 
 
 @query("consultations-by-authority", title="Authorities that consult most",
@@ -723,14 +762,15 @@ def consultations_by_authority(f: Filter, engine=None) -> pd.DataFrame:
         top = conn.execute(stmt).all()
         r = t.regions.alias("ar")
         info = {row.authority_id: row for row in conn.execute(
-            sa.select(a.c.authority_id, a.c.name, a.c.level,
+            sa.select(a.c.authority_id, a.c.name, a.c.country, a.c.level,
                       sa.case((r.c.level == 1, r.c.code), else_=r.c.parent_code).label("region1"))
             .select_from(a.outerjoin(r, r.c.code == a.c.region_code))
             .where(a.c.authority_id.in_([row.authority_id for row in top])))}
     rows = []
     for row in top:
         i = info[row.authority_id]
-        rows.append({"authority_id": row.authority_id, "authority_name": i.name, "level": i.level,
+        rows.append({"authority_id": row.authority_id, "authority_name": i.name, "country": i.country,
+                     "level": i.level,
                      "region_code": i.region1, "consultations": row.consultations,
                      "comments_received": row.comments_received, "comments_accepted": row.comments_accepted,
                      "acceptance_pct": pct(row.comments_accepted, row.comments_received),

@@ -27,11 +27,11 @@ def current(engine: sa.Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: sa.Engine) -> tuple[str | None, str]:
-    """Upgrade to head; returns (revision before, revision after)."""
+def upgrade(engine: sa.Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Upgrade to head (or an earlier revision, for tests of a migration); returns (revision before, after)."""
     before = current(engine)
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    return before, head()
+        command.upgrade(cfg, revision)
+    return before, current(engine)

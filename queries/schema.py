@@ -154,12 +154,32 @@ import_log = sa.Table(
     sa.Column("replaced", sa.Integer, nullable=False),
     sa.Column("source", sa.String(32), nullable=False),
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("imported_by", sa.String(64), nullable=True),  # the steward, or the OS user of `civmon import`
 )
 
 dataset_info = sa.Table(
     "dataset_info", metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", TEXT, nullable=False),
+)
+
+# --- data stewards' accounts (migration 0002) -------------------------------------------------
+
+users = sa.Table(  # who may load data through /admin/import; managed with `civmon user`
+    "users", metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),  # werkzeug.security scrypt, never the password
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+login_failures = sa.Table(  # consecutive failed sign-ins per (username, client address): the login rate limit
+    "login_failures", metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("client", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index(None, "last_failure_at"),
 )
 
 # --- summary tables (derived; kept current by queries.summary) ------------------------------

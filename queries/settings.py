@@ -32,6 +32,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CIVMON_CACHE_ENTRIES", "2000", "Entries in each worker's memory cache when REDIS_URL is not set"),
     Setting("CIVMON_IMPORT_CHUNK_ROWS", "50000", "Rows read and validated at a time when importing a file"),
     Setting("CIVMON_MAX_REPORTED_PROBLEMS", "10000", "Problems listed one by one for a rejected file; the rest are counted"),
+    Setting("CIVMON_EMBED_ANCESTORS", "*", "Sites that may show /embed/ pages in a frame: CSP frame-ancestors sources "
+            "separated by spaces (e.g. 'self' https://portal.example.gov); every other page may not be framed"),
+    Setting("CIVMON_ENV", "development", "production: the app refuses to start without SECRET_KEY and sends the "
+            "stewards' session cookie over HTTPS only (Secure); development: a key of its own and cookies over http"),
+    Setting("SECRET_KEY", "", "Key that signs the stewards' session cookies and form tokens; required when "
+            "CIVMON_ENV=production (e.g. python -c 'import secrets; print(secrets.token_hex(32))'). Empty in "
+            "development: a random key kept in data/secret_key"),
+    Setting("CIVMON_MAX_UPLOAD_MB", "200", "Largest file, in megabytes, a steward may upload at /admin/import"),
+    Setting("CIVMON_UPLOAD_DIR", "", "Folder that keeps an uploaded file between its check and its confirmation; "
+            "empty means a civmon-uploads folder in the system's temporary folder (shared by a host's workers)"),
+    Setting("BROWSER_PATH", "", "Chromium or Chrome that draws the PNG and SVG images (kaleido); empty means "
+            "/usr/bin/chromium or one on the PATH"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

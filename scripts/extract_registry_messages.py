@@ -8,7 +8,9 @@ are keyword arguments of the `@query(...)` decorator and the import kinds' title
 * every registered query's title, definition and legal basis (shown on the pages and /about),
 * every column name of the query tables (the translation is the column header's tooltip),
 * every import kind's title (/about),
-* the demo dataset's training topics (the training-by-topic chart translates topic names).
+* the demo dataset's training topics (the training-by-topic chart translates topic names),
+* the messages of the query layer's FilterError (shown on a page's explained empty view), extracted from
+  the `FilterError("…")` calls in queries/.
 
 The template's creation date is kept when its messages did not change, so `make messages` run
 twice changes no file.
@@ -23,6 +25,7 @@ import inspect
 import sys
 from pathlib import Path
 
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +57,11 @@ def registry_messages() -> list[tuple[str, tuple[str, None], str]]:
         out.append((KINDS[k].title, contract, f"Title of the import kind {k}"))
     for topic in TOPICS:
         out.append((topic, ("queries/demo.py", None), "Training topic of the demo data"))
+    for path in sorted((ROOT / "queries").glob("*.py")):
+        where = (path.relative_to(ROOT).as_posix(), None)
+        for _line, msgid, _comments, _context in extract_from_file("python", str(path),
+                                                                   keywords={"FilterError": None}):
+            out.append((msgid, where, "Message about a filter that cannot be used; keep the {placeholders}"))
     return out
 
 

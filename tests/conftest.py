@@ -34,11 +34,11 @@ def _pg_admin() -> sa.Engine:
     return engine
 
 
-def make_engine(kind: str, tmp_path) -> tuple[sa.Engine, callable]:
-    """A new, empty, migrated database of the given kind and a function that disposes of it."""
+def make_engine(kind: str, tmp_path, revision: str = "head") -> tuple[sa.Engine, callable]:
+    """A new, empty database of the given kind migrated to `revision`, and a function that disposes of it."""
     if kind == "sqlite":
         engine = db.get_engine(f"sqlite:///{tmp_path / 'civmon.db'}")
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, revision)
         return engine, engine.dispose
     admin = _pg_admin()
     name = f"t_{uuid.uuid4().hex[:12]}"
@@ -46,7 +46,7 @@ def make_engine(kind: str, tmp_path) -> tuple[sa.Engine, callable]:
         conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
     url = sa.engine.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={name}"})
     engine = db.get_engine(url.render_as_string(hide_password=False))
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, revision)
 
     def drop():
         engine.dispose()
@@ -69,3 +69,18 @@ def sqlite_engine(tmp_path):
     eng, dispose = make_engine("sqlite", tmp_path)
     yield eng
     dispose()
+
+
+@pytest.fixture
+def small_db(sqlite_engine, monkeypatch):
+    """The small dataset (tests/small_dataset.py), and the dashboard's default engine (get_engine() without
+    a URL) pointed at it.
+
+    get_engine() caches its engine per argument, and the argument-less call reads DATABASE_URL only on
+    its first call: the cache is cleared around the test so the dashboard sees this database."""
+    from . import small_dataset
+    small_dataset.load(sqlite_engine)
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    db.get_engine.cache_clear()
+    yield sqlite_engine
+    db.get_engine.cache_clear()

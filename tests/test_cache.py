@@ -16,7 +16,7 @@ from dashboard import cache
 from queries import db, importer
 
 from . import small_dataset
-from .test_callbacks import cb, small_db  # noqa: F401  (fixtures)
+from .test_callbacks import cb  # noqa: F401  (fixture)
 
 NEW_GRANT = ("grant_id,year,funder_authority_id,region_code,recipient_name,recipient_id,amount,currency,domain,"
              "procedure,awarded_on\ng9,2024,RO-AB-AJC,RO-AB,E Sport,R9,1500.00,RON,sport,direct,2024-06-01\n")

@@ -9,15 +9,12 @@ from __future__ import annotations
 import contextvars
 import json
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from dash import dash_table, html, no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
-
-from queries import db
-
-from . import small_dataset
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +22,6 @@ def cb():
     import dashboard.app  # noqa: F401  (Dash Pages: pages and callbacks register once the app exists)
     from dashboard import callbacks
     return callbacks
-
-
-@pytest.fixture
-def small_db(sqlite_engine, monkeypatch):
-    """The small dataset, and the dashboard's default engine (get_engine() without a URL) pointed at it.
-
-    get_engine() caches its engine per argument, and the argument-less call reads DATABASE_URL only on
-    its first call: the cache is cleared around the test so the dashboard sees this database."""
-    small_dataset.load(sqlite_engine)
-    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
-    db.get_engine.cache_clear()
-    yield sqlite_engine
-    db.get_engine.cache_clear()
 
 
 def address(cb, country=(), region=(), year_from=None, year_to=None, level=(), lang="en", current="", shown=None):
@@ -232,3 +216,72 @@ def test_cb016_no_rows_is_said_in_words(cb, small_db):
     fig, table = cb.render_chart("funding-top-recipients", "?country=KZ")
     assert isinstance(table, html.P) and table.children == "No rows for these filters."
     assert len(fig.data) == 0 and fig.layout.annotations[0].text == "No data for these filters."
+
+
+# --- funding across currencies, bar labels, translated messages ----------------------------------------------
+
+def _finite(values) -> list:
+    return [v for v in values if v is not None and v == v]
+
+
+@pytest.mark.parametrize("chart_id", ["funding-by-year", "funding-by-domain", "funding-by-procedure",
+                                      "funding-top-recipients", "funding-by-funder"])
+def test_cb017_several_currencies_are_compared_in_euro_without_the_countries_that_lack_a_rate(cb, small_db,
+                                                                                               chart_id):
+    """All countries: RON, BGN and EUR grants, and no RON rate for 2022. The amounts are in euro, Romania (whose
+    2022 grant has no euro value) is left out, and the chart says so; Bulgaria's grants are there."""
+    fig, box = cb.render_chart(chart_id, "")
+    bar = fig.data[0]
+    values = _finite(bar.x if bar.orientation == "h" else bar.y)
+    assert values and sum(values) > 0, (chart_id, values)
+    assert "EUR" in (fig.layout.xaxis.title.text or "") + (fig.layout.yaxis.title.text or "")
+    assert "Romania" in fig.layout.title.text and "RON" in fig.layout.title.text and "2022" in fig.layout.title.text
+    rows = datatable(box).data
+    assert {r["currency"] for r in rows} == {"EUR"}
+
+
+def test_cb018_one_currency_keeps_its_own_and_a_range_with_rates_leaves_nobody_out(cb, small_db):
+    fig, _box = cb.render_chart("funding-by-year", "?country=RO")
+    assert fig.layout.yaxis.title.text == "Amount (RON)" and not fig.layout.title.text
+    fig, _box = cb.render_chart("funding-by-year", "?year_from=2023")  # RON 2023-2024, BGN 2025, EUR 2026: rates
+    assert fig.layout.yaxis.title.text == "Amount (EUR)" and not fig.layout.title.text
+    assert _finite(fig.data[0].y)
+
+
+def test_cb019_the_county_map_and_ranking_compare_in_euro_across_currencies(cb, small_db):
+    fig, _box = cb.render_chart("funding-by-county-ranking", "")
+    ranked = dict(zip(fig.data[0].customdata, fig.data[0].x))
+    # Romania is left out (its 2022 grant has no euro value), Kazakhstan has no grants: 0
+    assert set(ranked) == {"BG-18", "KZ-75"} and ranked["BG-18"] > 0 and ranked["KZ-75"] == 0
+    assert fig.layout.xaxis.title.text == "Amount (EUR)" and "Romania" in fig.layout.title.text
+    fig, _box = cb.render_chart("funding-by-county", "")  # per 1,000 inhabitants in euro; Romania's counties grey
+    assert any((t.colorbar.title.text or "").replace("<br>", " ") == "Amount per 1,000 inhabitants (EUR)"
+               for t in fig.data if t.showscale is not False)
+    assert any("Romania (RON, 2022)" in a.text.replace("<br>", " ") for a in fig.layout.annotations)
+
+
+def test_cb020_bars_of_authorities_with_the_same_name_keep_apart():
+    from dashboard import charts
+    from dashboard.state import State
+
+    df = pd.DataFrame({"authority_id": ["RO-MJ", "KZ-MJ", "RO-CJ-A", "RO-AB-A"],
+                       "authority_name": ["Ministry of Justice", "Ministry of Justice", "City Hall", "City Hall"],
+                       "country": ["RO", "KZ", "RO", "RO"], "level": ["central", "central", "local", "local"],
+                       "region_code": [None, None, "RO-CJ", "RO-AB"], "consultations": [9, 8, 7, 6],
+                       "on_time_pct": [50.0, 60.0, 70.0, 80.0]})
+    fig = charts.get("consultations-by-authority").figure(df, State())
+    labels = list(fig.data[0].y)
+    assert len(set(labels)) == 4, labels
+    assert "Ministry of Justice (KZ)" in labels and any("Cluj" in label for label in labels)
+
+
+def test_cb021_a_long_table_sends_its_first_rows_and_links_the_csv(cb, small_db, monkeypatch):
+    """A chart's table holds at most TABLE_ROWS rows; a note says how many there are and links the full CSV."""
+    monkeypatch.setattr(cb, "TABLE_ROWS", 2)
+    _fig, box = cb.render_chart("funding-by-county", "?country=RO&lang=ro")
+    note, table = box.children
+    assert len(datatable(table).data) == 2
+    assert note.children[0] == "Primele 2 din 3 rânduri; "
+    assert note.children[1].href == "/api/v1/charts/funding-by-county.csv?country=RO&lang=ro"
+    _fig, box = cb.render_chart("funding-by-county", "?region=RO-CJ")  # one row: the table alone
+    assert len(datatable(box).data) == 1 and not isinstance(box.children, list)

@@ -39,6 +39,11 @@ def _template_ids() -> list[str]:
     return [m.id for m in _read(LOCALES / "messages.pot") if m.id]
 
 
+def _template_keys() -> list[tuple[str | None, str]]:
+    """(msgctxt, msgid) of every message: a menu label has a context of its own."""
+    return [(m.context, m.id) for m in _read(LOCALES / "messages.pot") if m.id]
+
+
 def _catalogue(lang: str):
     return _read(LOCALES / lang / "LC_MESSAGES" / "messages.po")
 
@@ -58,10 +63,10 @@ def test_i18n001_the_four_languages_have_catalogues():
 def test_i18n002_every_msgid_has_a_translation(lang):
     cat = _catalogue(lang)
     problems = []
-    for msgid in _template_ids():
-        m = cat.get(msgid)
+    for context, msgid in _template_keys():
+        m = cat.get(msgid, context=context)
         if m is None:
-            problems.append(f"missing: {msgid!r}")
+            problems.append(f"missing: {msgid!r}" + (f" (context {context})" if context else ""))
         elif not (m.string or "").strip():
             problems.append(f"empty: {msgid!r}")
         elif m.fuzzy:
@@ -122,7 +127,7 @@ def test_i18n006_chart_texts_in_romanian():
     df = pd.DataFrame({"country": ["RO", "RO"], "period_days": [7, 12], "consultations": [3, 5],
                        "min_comment_days": [10, 10]})
     fig = charts.get("consultation-periods").figure(df, State(lang="ro"))
-    assert fig.layout.xaxis.title.text == "Zile între publicare și termenul-limită pentru comentarii"
+    assert fig.layout.xaxis.title.text.replace("<br>", " ") == "Zile între publicare și termenul-limită pentru comentarii"
     assert fig.layout.yaxis.title.text == "Consultări publice"
     assert "minimul legal (România): 10" in [a.text for a in fig.layout.annotations]
     assert fig.data[0].hovertemplate.startswith("%{x} zile")
@@ -147,10 +152,13 @@ def _text(component) -> str:
 def test_i18n007_funding_page_in_romanian(dashboard_db):
     import dashboard.app  # noqa: F401  (Dash Pages: pages register after the app exists)
     from dashboard import callbacks
-    from dashboard.pages import funding
+    import dash
 
-    page = _text(funding.layout(lang="ro"))
-    for text in ("Finanțare", "Privire de ansamblu", "Acordat ONG-urilor", "Finanțarea de-a lungul anilor",
+    # the page as Dash Pages registered it ("pages.funding"): importing dashboard.pages.funding would register
+    # the page a second time, and Dash then refuses every request of the session (duplicate paths)
+    layout = next(p["layout"] for p in dash.page_registry.values() if p["path"] == "/funding")
+    page = _text(layout(lang="ro"))
+    for text in ("Finanțare", "Prezentare", "Acordat ONG-urilor", "Finanțarea de-a lungul anilor",
                  "Câți bani publici acordă autoritățile",
                  "Nivel de administrație", "Resetează filtrele"):
         assert text in page, text
@@ -158,5 +166,59 @@ def test_i18n007_funding_page_in_romanian(dashboard_db):
 
     fig, _table = callbacks.render_chart("funding-by-domain", "?lang=ro")
     assert fig.layout.xaxis.title.text.startswith("Sumă")
-    english = _text(funding.layout())
+    english = _text(layout())
     assert "How much public money" in english and "Finanțare" not in english
+
+
+def test_i18n008_the_menu_has_short_labels_of_its_own():
+    """The menu's labels (msgctxt "menu") fit one line; a page's title keeps its full wording."""
+    ro = i18n.translator("ro")
+    assert ro("Liaison officers", context="menu") == "Responsabili societate civilă"
+    assert ro("Liaison officers") == "Responsabili pentru relația cu societatea civilă"
+    assert ro("Funding", context="no such context") == "Finanțare"  # no context translation: the plain one
+    assert i18n.translator("en")("Liaison officers", context="menu") == "Liaison officers"
+
+
+@pytest.mark.parametrize("query, lang, words", [
+    ("?year_from=abc", "ro", ["year_from trebuie să fie un an", "'abc'"]),
+    ("?country=Romania", "ru", ["country должен быть двухбуквенным кодом ISO", "'ROMANIA'"]),
+    ("?year_from=2024&year_to=2019", "bg", ["периодът 2024-2019 свършва"]),
+    ("?level=federal", "sr", ["level мора бити једна од вредности", "'federal'"]),
+    ("?year_from=abc", "en", ["year_from must be a year such as 2023, not 'abc'"]),
+])
+def test_i18n009_messages_about_unusable_parameters_are_translated(query, lang, words):
+    """The query layer's FilterError messages (in English) are shown in the page's language."""
+    from dashboard import state as st
+
+    error = st.parse(f"{query}&lang={lang}").error
+    assert all(w in error for w in words), error
+
+
+def test_i18n010_an_unknown_region_is_explained_in_the_language(dashboard_db):
+    import dashboard.app  # noqa: F401
+    from dashboard import callbacks
+
+    fig, table = callbacks.render_chart("funding-by-year", "?region=XX-99&lang=ru")
+    assert table.children == "неизвестный код региона: XX-99"
+    assert fig.layout.annotations[0].text.startswith("неизвестный код региона")
+
+
+def test_i18n011_browser_tab_titles_speak_the_language_of_the_address():
+    import dash
+    import dashboard.app  # noqa: F401
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    title = next(p["title"] for p in dash.page_registry.values() if p["path"] == "/funding")
+    app = dashboard.app.app.server
+    with app.test_request_context("/funding?lang=bg"):  # the first HTML of the page
+        assert title() == "civmon — Финансиране"
+    with app.test_request_context("/_dash-update-component", method="POST"):  # Dash Pages' routing callback
+        token = context_value.set(AttributeDict(input_values={"_pages_location.search": "?country=RO&lang=sr"}))
+        try:
+            assert title() == "civmon — Финансирање"
+        finally:
+            context_value.reset(token)
+    with app.test_request_context("/funding"):
+        assert title() == "civmon — Funding"
+

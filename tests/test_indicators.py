@@ -4,7 +4,6 @@ Every expected number is worked out by hand from tests/small_dataset.py in the c
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import pytest

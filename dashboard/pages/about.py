@@ -5,10 +5,15 @@ from dash import dcc, html
 
 from queries import all_queries
 from queries.contract import KINDS, LOAD_ORDER
-from dashboard import components as c, i18n, state as st
+from dashboard import components as c, i18n, provenance, state as st
 from dashboard.i18n import _
 
-dash.register_page(__name__, path="/about", title="civmon — about", order=6)
+dash.register_page(__name__, path="/about", title=c.page_title(_("About")), order=6)
+
+
+def _with_code(text: str) -> list:
+    """A text whose `backticked` parts show as code (the catalogues keep the backticks, as Markdown does)."""
+    return [html.Code(part) if i % 2 else part for i, part in enumerate(text.split("`")) if part]
 
 
 def layout(**query):
@@ -31,17 +36,11 @@ def layout(**query):
                  html.H2(tr("Breakdowns on the pages"), className="h5 mt-4"), *map(definition, others)], lg=7),
         dbc.Col([
             html.H2(tr("Sources"), className="h5"),
-            dcc.Markdown(tr(
-                "Regions: ISO 3166-2 codes and names from pycountry (Debian iso-codes). Population: national "
-                "statistics offices (Romania: INS census 2021; Bulgaria: NSI census 2021; Serbia: RZS census "
-                "2022; Kazakhstan: Bureau of National Statistics, 1 January 2024, 7 of 20 regions). Exchange "
-                "rates: annual averages of the ECB (RON), the fixed conversion rate (BGN) and the National Bank "
-                "of Serbia (RSD). Maps: Natural Earth admin-1 boundaries (public domain); Kazakhstan as a tile "
-                "grid.")),
+            dcc.Markdown(tr(provenance.SOURCES)),
             html.H2(tr("How to load data"), className="h5 mt-4"),
-            html.P(tr("Data stewards load CSV or XLSX files that follow the templates below with "
-                      "`civmon import KIND FILE`. A file with problems is rejected as a whole, with every problem "
-                      "listed by row and column; nothing changes.")),
+            html.P(_with_code(tr("Data stewards load CSV or XLSX files that follow the templates below with "
+                                 "`civmon import KIND FILE`. A file with problems is rejected as a whole, with every "
+                                 "problem listed by row and column; nothing changes."))),
             html.Ol([html.Li([html.Code(k), " — ", tr(KINDS[k].title), ": ",
                               html.Span(", ".join(KINDS[k].column_names), className="small text-muted")])
                      for k in LOAD_ORDER]),

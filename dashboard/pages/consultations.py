@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dashboard import components as c, kpis, state as st
 from dashboard.i18n import _
 
-dash.register_page(__name__, path="/consultations", title="civmon — consultations", order=3)
+dash.register_page(__name__, path="/consultations", title=c.page_title(_("Consultations")), order=3)
 
 
 def layout(**query):

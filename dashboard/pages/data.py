@@ -7,7 +7,7 @@ from queries import FilterError, all_queries, formats
 from dashboard import cache, components as c, i18n, state as st
 from dashboard.i18n import _
 
-dash.register_page(__name__, path="/data", title="civmon — data", order=5)
+dash.register_page(__name__, path="/data", title=c.page_title(_("Data")), order=5)
 
 TABLE_SELECT, TABLE_BODY, TABLE_STATE, DOWNLOAD_BUTTON, DOWNLOAD = (
     "data-table-select", "data-table-body", "data-table-state", "data-download-button", "data-download")
@@ -50,7 +50,7 @@ def show_table(query_id, search):
     try:
         state, q, df = _result(query_id, search)
     except FilterError as exc:
-        return html.P(str(exc))
+        return html.P(i18n.filter_message(exc, st.parse(search).lang))
     tr = i18n.translator(state.lang)
     return [html.P(tr(q.definition), className="text-muted small"),
             c.data_table(df, state, page_size=25, table_id="data-table", label=tr(q.title)) if len(df)

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dashboard import components as c, kpis, state as st
 from dashboard.i18n import _
 
-dash.register_page(__name__, path="/funding", title="civmon — funding", order=2)
+dash.register_page(__name__, path="/funding", title=c.page_title(_("Funding")), order=2)
 
 
 def layout(**query):

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dashboard import components as c, kpis, state as st
 from dashboard.i18n import _
 
-dash.register_page(__name__, path="/liaison", title="civmon — liaison officers", order=1)
+dash.register_page(__name__, path="/liaison", title=c.page_title(_("Liaison officers")), order=1)
 
 
 def layout(**query):

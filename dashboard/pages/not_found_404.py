@@ -5,7 +5,7 @@ from dash import html
 from dashboard import components as c, i18n, state as st
 from dashboard.i18n import _
 
-dash.register_page(__name__, title="civmon — page not found")
+dash.register_page(__name__, title=c.page_title(_("Page not found")))
 
 
 def layout(**query):

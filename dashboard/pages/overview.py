@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dashboard import components as c, kpis, state as st
 from dashboard.i18n import _
 
-dash.register_page(__name__, path="/", title="civmon — overview", order=0)
+dash.register_page(__name__, path="/", title=c.page_title(_("Overview")), order=0)
 
 
 def layout(**query):

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dashboard import components as c, kpis, state as st
 from dashboard.i18n import _
 
-dash.register_page(__name__, path="/training", title="civmon — training", order=4)
+dash.register_page(__name__, path="/training", title=c.page_title(_("Training")), order=4)
 
 
 def layout(**query):

@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.server import ROOT, serve
+
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CIVMON_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("CIVMON_REQUIRE_BROWSER") == "1"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -41,13 +38,19 @@ def _unavailable(message: str):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium, shared by the session."""
+def chromium_path() -> str:
+    """Chromium's executable; the test skips (or fails, when required) with how to install it."""
     path = shutil.which(CHROMIUM) or (CHROMIUM if os.path.isfile(CHROMIUM) else None)
     if not path:
         _unavailable(f"Chromium not found at {CHROMIUM}; install it with apt-get install chromium, "
                      "or set CIVMON_CHROMIUM to its path.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium, shared by the session."""
+    path = chromium_path()
     try:
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
@@ -64,57 +67,21 @@ def browser():
     pw.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _gunicorn_command(port: int) -> list[str]:
-    cmd = [sys.executable, "-m", "gunicorn", "dashboard.app:server", "--bind", f"127.0.0.1:{port}",
-           "--workers", "2", "--timeout", "120", "--graceful-timeout", "5"]
-    from gunicorn.config import KNOWN_SETTINGS
-    if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS):
-        cmd.append("--no-control-socket")  # no socket in ~/.gunicorn shared with another gunicorn
-    return cmd
-
-
 @pytest.fixture(scope="session")
 def live_server(browser, tmp_path_factory):
     """The base URL of the app under gunicorn, on the demo dataset (built once per session)."""
     folder = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'civmon.db'}", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'civmon.db'}"}
     env.pop("REDIS_URL", None)
     civmon = [sys.executable, "-m", "queries.cli"]
     for args in (["init"], ["demo"]):
         done = subprocess.run(civmon + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, f"civmon {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    port = _free_port()
-    log_path = folder / "gunicorn.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(_gunicorn_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:  # readiness: poll /healthz until it answers 200
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"gunicorn did not answer on {base}/healthz:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    errors = [line for line in log_path.read_text().splitlines() if "Traceback" in line or "Exception on" in line]
-    assert not errors, f"the server logged errors (see {log_path}):\n" + "\n".join(errors[:20])
+    served = serve(env, folder)
+    yield served.base
+    served.stop()
+    errors = [line for line in served.log.splitlines() if "Traceback" in line or "Exception on" in line]
+    assert not errors, f"the server logged errors (see {served.log_path}):\n" + "\n".join(errors[:20])
 
 
 @dataclass

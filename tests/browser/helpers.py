@@ -23,8 +23,8 @@ def wait_view(page: Page, path: str, search: str) -> None:
 
 
 def wait_filters(page: Page) -> None:
-    """Wait until the filter bar's dropdowns are there (Dash draws them last, sometimes seconds after the
-    rest of the page) and assets/a11y.js has repaired them."""
+    """Wait until the filter bar's dropdowns are there (they come with the page: see test_brw010) and
+    assets/a11y.js has repaired them."""
     expect(page.locator(".filter-bar .dash-dropdown-focus-target")).to_have_count(6)
     expect(page.locator(".dash-dropdown-focus-target[aria-hidden]")).to_have_count(0)
 

@@ -1,0 +1,408 @@
+"""The data stewards' pages: /admin/import (check a file, then confirm to load it) and /admin/imports (history).
+
+A file is checked by the importer in dry-run mode: every problem is listed (row, column, reason) and
+nothing is written. A clean file stays in CIVMON_UPLOAD_DIR under a random token that only this session
+knows, with its SHA-256; Confirm loads exactly those bytes (the digest is checked again) in one
+transaction, as `civmon import` does, recording the steward in the import log.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import flask
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from queries import db, history, importer, settings
+from queries.contract import KINDS, LOAD_ORDER
+
+from . import auth, i18n
+from .auth import _
+
+log = logging.getLogger(__name__)
+
+bp = flask.Blueprint("civmon_admin", __name__, url_prefix="/admin")
+SUFFIXES = (".csv", ".xlsx")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{24,64}$")
+KEEP_SECONDS = 24 * 3600  # an unconfirmed upload older than this is deleted
+_BLOCK = 1 << 20
+
+SOURCE_LABELS = {"cli": _("command line"), "web": _("upload page"), "init": _("civmon init"),
+                 "demo": _("civmon demo")}
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def register(server: flask.Flask) -> None:
+    auth.add_templates({"import.html": IMPORT, "imports.html": IMPORTS})
+    server.register_blueprint(bp)
+
+
+def upload_dir() -> Path:
+    path = Path(settings.get("CIVMON_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "civmon-uploads")
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _pending_dir(token: str) -> Path | None:
+    return upload_dir() / token if TOKEN.match(token or "") else None
+
+
+def discard_pending() -> None:
+    """Forget this session's unconfirmed upload and delete its file."""
+    pending = flask.session.pop("pending", None)
+    if pending and (folder := _pending_dir(pending.get("token", ""))):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sweep() -> None:
+    """Delete unconfirmed uploads older than KEEP_SECONDS (any session's)."""
+    limit = time.time() - KEEP_SECONDS
+    for folder in upload_dir().iterdir():
+        try:
+            if folder.is_dir() and TOKEN.match(folder.name) and folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _upload_meta(folder: Path) -> dict:
+    """Who uploaded the file kept in `folder`, its kind, name and SHA-256 (written at its check)."""
+    try:
+        return json.loads((folder / "upload.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _display_name(raw: str | None) -> str:
+    """The uploaded file's own name, without any folder and control characters, for the page and the log."""
+    name = re.split(r"[\\/]", raw or "")[-1]
+    return "".join(ch for ch in name if ch.isprintable()).strip()[:200]
+
+
+def _save(storage, folder: Path, suffix: str) -> tuple[Path, str]:
+    """Copy the upload into `folder`, counting its size against the limit; its path and SHA-256."""
+    limit, size, digest = auth.max_upload_bytes(), 0, hashlib.sha256()
+    path = folder / f"upload{suffix}"
+    with path.open("wb") as out:
+        while block := storage.stream.read(_BLOCK):
+            size += len(block)
+            if size > limit:
+                raise _TooLarge
+            digest.update(block)
+            out.write(block)
+    return path, digest.hexdigest()
+
+
+# --- pages -------------------------------------------------------------------------------------------
+
+def _kinds() -> list[tuple[str, str]]:
+    tr = i18n.translator(auth.lang())
+    return [(name, tr(KINDS[name].title)) for name in LOAD_ORDER]
+
+
+def _import_page(status: int = 200, **context):
+    limit_mb = settings.get("CIVMON_MAX_UPLOAD_MB")
+    tr = i18n.translator(auth.lang())
+    too_large = tr(TOO_LARGE).format(mb=limit_mb)
+    if "kind" not in context:  # the form keeps the kind chosen (not read for a request above the limit)
+        context["kind"] = flask.request.form.get("kind") or flask.request.args.get("kind") or ""
+    return auth.render(_("Load data"), "import.html", status=status, texts=IMPORT_TEXTS, active="import",
+                       kinds=_kinds(), max_bytes=auth.max_upload_bytes(), limit_mb=limit_mb, too_large=too_large,
+                       number=lambda v: i18n.number(v, auth.lang()), action=auth.with_lang("/admin/import"),
+                       confirm=auth.with_lang("/admin/import/confirm"), cancel=auth.with_lang("/admin/import/cancel"),
+                       history=auth.with_lang("/admin/imports"), script="/admin/upload.js", **context)
+
+
+def _problems_view(result: importer.ImportResult) -> dict:
+    tr = i18n.translator(auth.lang())
+    count = result.problem_count
+    return {"rejected": {
+        "summary": tr(_("{file}: {count} problems. Nothing was written; correct the file and check it again.")).format(
+            file=result.file_name, count=i18n.number(count, auth.lang())),
+        "problems": result.problems,
+        "more": tr(_("… and {count} more problems.")).format(count=i18n.number(count - len(result.problems),
+                                                                                auth.lang()))
+        if count > len(result.problems) else None}}
+
+
+@bp.get("/")
+@bp.get("")
+def index():
+    return flask.redirect(auth.with_lang("/admin/import"))
+
+
+@bp.get("/import")
+@auth.steward_required
+def import_form():
+    return _import_page()
+
+
+@bp.post("/import")
+@auth.steward_required
+def import_check():
+    """Check the uploaded file (dry run): its problems, or what Confirm would load."""
+    auth.check_csrf()
+    discard_pending()
+    tr = i18n.translator(auth.lang())
+    kind = flask.request.form.get("kind", "")
+    storage = flask.request.files.get("file")
+    name = _display_name(storage.filename if storage else "")
+    if kind not in KINDS:
+        return _import_page(400, error=_("Choose the kind of data the file holds."))
+    if not storage or not name:
+        return _import_page(400, error=_("Choose a file to check."))
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        return _import_page(400, error=tr(_("{file} is not a .csv or .xlsx file: save it as CSV UTF-8 or as an "
+                                            "Excel workbook (.xlsx).")).format(file=name))
+    _sweep()
+    token = secrets.token_urlsafe(24)
+    folder = upload_dir() / token
+    folder.mkdir(mode=0o700)
+    try:
+        path, sha256 = _save(storage, folder, suffix)
+    except _TooLarge:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _too_large()
+    user = auth.current_user()
+    result = importer.import_file(db.get_engine(), kind, path, dry_run=True, file_name=name,
+                                  imported_by=user.username)
+    if not result.ok:
+        shutil.rmtree(folder, ignore_errors=True)
+        log.info("user %s checked %r (%s): rejected, %d problems", user.username, name, kind, result.problem_count)
+        return _import_page(422, **_problems_view(result))
+    (folder / "upload.json").write_text(json.dumps({"user": user.username, "kind": kind, "name": name,
+                                                     "sha256": sha256}), encoding="utf-8")
+    flask.session["pending"] = {"token": token, "kind": kind, "name": name, "sha256": sha256}
+    log.info("user %s checked %r (%s): %d rows, clean", user.username, name, kind, result.rows)
+    return _import_page(checked={
+        "token": token, "name": name, "kind_title": dict(_kinds())[kind], "sha256": sha256,
+        "summary": tr(_("{file}: {rows} rows checked, no problem found. Nothing has been written yet.")).format(
+            file=name, rows=i18n.number(result.rows, auth.lang())),
+        "added": result.added, "replaced": result.replaced})
+
+
+@bp.post("/import/confirm")
+@auth.steward_required
+def import_confirm():
+    """Load the file this session checked, if its bytes are still those that were checked."""
+    auth.check_csrf()
+    tr = i18n.translator(auth.lang())
+    pending = flask.session.get("pending") or {}
+    sent = flask.request.form.get("token", "")
+    folder = _pending_dir(pending.get("token", ""))
+    path = folder / f"upload{Path(pending.get('name', '')).suffix.lower()}" if folder else None
+    user = auth.current_user()
+    if not (folder and sent and secrets.compare_digest(sent, pending["token"]) and path.is_file()
+            and _upload_meta(folder).get("user") == user.username):
+        discard_pending()
+        return _import_page(409, error=_("There is no checked file to load (it was loaded, cancelled or is more "
+                                         "than a day old). Check the file again."))
+    if _digest(path) != pending["sha256"]:
+        discard_pending()
+        log.warning("user %s: upload %s changed between check and confirmation; not loaded", user.username,
+                    pending["token"])
+        return _import_page(409, error=_("The checked file changed on the server before it was loaded; nothing "
+                                         "was written. Check the file again."))
+    result = importer.import_file(db.get_engine(), pending["kind"], path, source="web", imported_by=user.username,
+                                  file_name=pending["name"])
+    discard_pending()
+    if not result.ok:  # the database changed since the check (a reference removed, say)
+        log.info("user %s: %r (%s) rejected at confirmation, %d problems", user.username, pending["name"],
+                 pending["kind"], result.problem_count)
+        return _import_page(422, **_problems_view(result))
+    log.info("user %s loaded %r (%s, sha256 %s): %d rows, %d added, %d replaced", user.username, result.file_name,
+             result.kind, result.sha256, result.rows, result.added, result.replaced)
+    return _import_page(loaded=tr(_("Loaded {file}: {added} rows added, {replaced} replaced. The pages show the new "
+                                    "figures now.")).format(file=result.file_name,
+                                                            added=i18n.number(result.added, auth.lang()),
+                                                            replaced=i18n.number(result.replaced, auth.lang())))
+
+
+@bp.post("/import/cancel")
+@auth.steward_required
+def import_cancel():
+    auth.check_csrf()
+    discard_pending()
+    return flask.redirect(auth.with_lang("/admin/import"))
+
+
+def _too_large():
+    tr = i18n.translator(auth.lang())
+    return _import_page(413, kind="", error=tr(TOO_LARGE).format(mb=settings.get("CIVMON_MAX_UPLOAD_MB")))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def request_too_large(_exc):
+    """A request above MAX_CONTENT_LENGTH: the upload page with the limit, not an error page. The body is read
+    to its end first (up to a bound) so that the browser, still sending, gets the answer."""
+    stream, left = flask.request.environ.get("wsgi.input"), min(flask.request.content_length or 0,
+                                                                 4 * auth.max_upload_bytes())
+    try:
+        while stream is not None and left > 0 and (block := stream.read(min(_BLOCK, left))):
+            left -= len(block)
+    except OSError:
+        pass
+    if auth.current_user() is None:
+        return flask.redirect(auth.with_lang("/login", next="/admin/import"))
+    return _too_large()
+
+
+@bp.get("/imports")
+@auth.steward_required
+def imports():
+    tr = i18n.translator(auth.lang())
+    rows = history.imports(db.get_engine())
+    for r in rows:
+        r["who"] = r["imported_by"] or "—"
+        r["how"] = tr(SOURCE_LABELS.get(r["source"], r["source"]))
+        r["when"] = r["imported_at"].strftime("%Y-%m-%d %H:%M")
+        r["kind_title"] = tr(KINDS[r["kind"]].title) if r["kind"] in KINDS else r["kind"]
+    return auth.render(_("Import history"), "imports.html", texts=IMPORTS_TEXTS, active="history", rows=rows,
+                       number=lambda v: i18n.number(v, auth.lang()))
+
+
+@bp.get("/upload.js")
+def upload_script():
+    """Refuses a too large file in the browser, before it is sent (the server checks again)."""
+    return flask.Response(UPLOAD_JS, mimetype="text/javascript", headers={"Cache-Control": "max-age=3600"})
+
+
+UPLOAD_JS = """document.addEventListener("DOMContentLoaded", function () {
+  var input = document.getElementById("upload-file"), note = document.getElementById("upload-too-large");
+  if (!input || !note) { return; }
+  input.addEventListener("change", function () {
+    var file = input.files && input.files[0], big = !!file && file.size > Number(input.dataset.maxBytes);
+    input.setCustomValidity(big ? note.dataset.message : "");
+    note.textContent = big ? note.dataset.message : "";
+    note.hidden = !big;
+  });
+});
+"""
+
+TOO_LARGE = _("The file is larger than the limit of {mb} MB. Split it into smaller files (a file is loaded "
+              "completely or not at all), or ask the operator to raise CIVMON_MAX_UPLOAD_MB.")
+
+IMPORT_TEXTS = {
+    "title": _("Load data"),
+    "intro": _("Choose the kind of data and a CSV or XLSX file that follows its template. civmon checks every row "
+               "first and writes nothing until you confirm; a file is loaded completely or not at all."),
+    "kind": _("Kind of data"), "choose": _("Choose…"), "file": _("File (.csv or .xlsx)"),
+    "limit": _("At most {mb} MB. Row 1 is the header; load regions and authorities before the data that "
+               "refers to them."),
+    "check": _("Check the file"), "row": _("Row"), "column": _("Column"), "reason": _("Problem"),
+    "problems_caption": _("Problems found in the file"), "whole_file": _("whole file"),
+    "to_add": _("Rows to add"), "to_replace": _("Rows to replace"), "kind_label": _("Kind"),
+    "confirm": _("Confirm and load"), "cancel": _("Cancel"), "see_history": _("See the import history"),
+    "checked_title": _("Ready to load"), "rejected_title": _("The file was not loaded"),
+}
+
+IMPORT = """{% extends "shell" %}{% block content %}
+<h1 class="h3 mt-3">{{ t.title }}</h1>
+<p class="text-muted">{{ t.intro }}</p>
+{% if error %}<div class="alert alert-danger" role="alert" id="upload-error">{{ error }}</div>{% endif %}
+{% if loaded %}<div class="alert alert-success" role="status" id="upload-loaded">{{ loaded }}
+  <a class="alert-link" href="{{ history }}">{{ t.see_history }}</a></div>{% endif %}
+{% if checked %}
+<section class="card admin-card mb-3" id="upload-checked" aria-labelledby="checked-title"><div class="card-body">
+  <h2 class="h5" id="checked-title">{{ t.checked_title }}</h2>
+  <p class="mb-2">{{ checked.summary }}</p>
+  <dl class="row mb-3 admin-facts">
+    <dt class="col-sm-3">{{ t.kind_label }}</dt><dd class="col-sm-9">{{ checked.kind_title }}</dd>
+    <dt class="col-sm-3">{{ t.to_add }}</dt><dd class="col-sm-9" id="rows-to-add">{{ number(checked.added) }}</dd>
+    <dt class="col-sm-3">{{ t.to_replace }}</dt><dd class="col-sm-9" id="rows-to-replace">{{ number(checked.replaced) }}</dd>
+    <dt class="col-sm-3">SHA-256</dt><dd class="col-sm-9"><code class="admin-digest">{{ checked.sha256 }}</code></dd>
+  </dl>
+  <div class="d-flex flex-wrap gap-2">
+    <form method="post" action="{{ confirm }}">{{ csrf }}<input type="hidden" name="token" value="{{ checked.token }}">
+      <button type="submit" class="btn btn-primary" id="upload-confirm">{{ t.confirm }}</button></form>
+    <form method="post" action="{{ cancel }}">{{ csrf }}
+      <button type="submit" class="btn btn-outline-secondary">{{ t.cancel }}</button></form>
+  </div>
+</div></section>
+{% endif %}
+{% if rejected %}
+<section class="card admin-card mb-3 border-danger" id="upload-rejected" aria-labelledby="rejected-title"><div class="card-body">
+  <h2 class="h5" id="rejected-title">{{ t.rejected_title }}</h2>
+  <p id="upload-problem-count">{{ rejected.summary }}</p>
+  <div class="table-scroll" tabindex="0" role="region" aria-label="{{ t.problems_caption }}">
+  <table class="table table-sm table-striped align-top mb-0" id="upload-problems">
+    <caption class="visually-hidden">{{ t.problems_caption }}</caption>
+    <thead><tr><th scope="col">{{ t.row }}</th><th scope="col">{{ t.column }}</th><th scope="col">{{ t.reason }}</th></tr></thead>
+    <tbody>
+    {% for p in rejected.problems %}<tr><td>{{ p.row if p.row is not none else t.whole_file }}</td><td>{{ p.column or "" }}</td><td>{{ p.reason }}</td></tr>
+    {% endfor %}
+    </tbody>
+  </table></div>
+  {% if rejected.more %}<p class="mt-2 mb-0">{{ rejected.more }}</p>{% endif %}
+</div></section>
+{% endif %}
+<section class="card admin-card" aria-labelledby="upload-title"><div class="card-body">
+<h2 class="h5 visually-hidden" id="upload-title">{{ t.check }}</h2>
+<form method="post" action="{{ action }}" enctype="multipart/form-data" id="upload-form">
+  {{ csrf }}
+  <div class="row g-3 align-items-end">
+    <div class="col-12 col-md-5"><label class="form-label fw-semibold" for="upload-kind">{{ t.kind }}</label>
+      <select class="form-select" id="upload-kind" name="kind" required>
+        <option value="">{{ t.choose }}</option>
+        {% for name, title in kinds %}<option value="{{ name }}"{% if name == kind %} selected{% endif %}>{{ name }} — {{ title }}</option>
+        {% endfor %}
+      </select></div>
+    <div class="col-12 col-md-5"><label class="form-label fw-semibold" for="upload-file">{{ t.file }}</label>
+      <input class="form-control" type="file" id="upload-file" name="file" accept=".csv,.xlsx" required
+             data-max-bytes="{{ max_bytes }}" aria-describedby="upload-help upload-too-large"></div>
+    <div class="col-12 col-md-2"><button type="submit" class="btn btn-primary w-100" id="upload-check">{{ t.check }}</button></div>
+  </div>
+  <p class="form-text mb-0" id="upload-help">{{ t.limit.format(mb=limit_mb) }}</p>
+  <p class="text-danger small mb-0" id="upload-too-large" data-message="{{ too_large }}" role="alert" hidden></p>
+</form>
+</div></section>
+<script src="{{ script }}" defer></script>
+{% endblock %}"""
+
+IMPORTS_TEXTS = {
+    "title": _("Import history"), "intro": _("Every file loaded into civmon, latest first (times in UTC)."),
+    "when": _("When (UTC)"), "who": _("Who"), "how": _("How"), "kind": _("Kind"), "file": _("File"),
+    "rows": _("Rows"), "added": _("Added"), "replaced": _("Replaced"), "none": _("Nothing has been imported yet."),
+}
+
+IMPORTS = """{% extends "shell" %}{% block content %}
+<h1 class="h3 mt-3">{{ t.title }}</h1>
+<p class="text-muted">{{ t.intro }}</p>
+{% if rows %}
+<div class="card admin-card"><div class="table-scroll" tabindex="0" role="region" aria-label="{{ t.title }}">
+<table class="table table-sm table-striped mb-0 admin-history" id="import-history">
+  <caption class="visually-hidden">{{ t.title }}</caption>
+  <thead><tr><th scope="col">{{ t.when }}</th><th scope="col">{{ t.who }}</th><th scope="col">{{ t.how }}</th>
+    <th scope="col">{{ t.kind }}</th><th scope="col">{{ t.file }}</th><th scope="col">SHA-256</th>
+    <th scope="col" class="text-end">{{ t.rows }}</th><th scope="col" class="text-end">{{ t.added }}</th>
+    <th scope="col" class="text-end">{{ t.replaced }}</th></tr></thead>
+  <tbody>
+  {% for r in rows %}<tr><td class="text-nowrap">{{ r.when }}</td><td>{{ r.who }}</td><td>{{ r.how }}</td>
+    <td><span title="{{ r.kind_title }}">{{ r.kind }}</span></td><td class="admin-file">{{ r.file_name }}</td>
+    <td><code class="admin-digest">{{ r.sha256 }}</code></td>
+    <td class="text-end">{{ number(r.rows) }}</td><td class="text-end">{{ number(r.added) }}</td>
+    <td class="text-end">{{ number(r.replaced) }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table></div></div>
+{% else %}<p id="import-history-empty">{{ t.none }}</p>{% endif %}
+{% endblock %}"""

@@ -1,0 +1,137 @@
+"""A data steward in a real browser: the footer's sign-in link, signing in, a rejected file's problems, a checked
+file confirmed and loaded, the import history, signing out. Against gunicorn (2 workers) on a database of its own
+(`civmon init` and one steward), so the session dataset of the other browser tests is left as it is."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.server import ROOT, serve
+
+from .conftest import new_page
+
+STEWARD, PASSWORD = "maria", "a long enough passphrase"
+RULES_BAD = "country,min_comment_days\nRO,ten\nXX,5\n"
+RULES_GOOD = "country,min_comment_days\nRO,12\nKZ,20\n"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def steward_server(browser, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("stewards")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'civmon.db'}", "PYTHONUNBUFFERED": "1",
+           "SECRET_KEY": "browser-test-key-" + "0" * 32, "CIVMON_UPLOAD_DIR": str(folder / "uploads")}
+    env.pop("REDIS_URL", None)
+    civmon = [sys.executable, "-m", "queries.cli"]
+    for args, stdin in ((["init"], None), (["user", "add", STEWARD, "--password-stdin"], PASSWORD + "\n")):
+        done = subprocess.run(civmon + args, cwd=ROOT, env=env, input=stdin, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, f"civmon {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    served = serve(env, folder)
+    yield served.base, folder
+    served.stop()
+    server_log = served.log
+    assert "Traceback" not in server_log, server_log[-3000:]
+    assert PASSWORD not in server_log and "wrong passphrase" not in server_log  # never a password in the log
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no serious or critical violation (as tests/browser/test_pages.py checks the public pages)."""
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page)
+    bad = [f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(bad)
+
+
+def test_bupl001_steward_signs_in_checks_loads_and_sees_history(browser, steward_server):
+    from playwright.sync_api import expect
+    base, folder = steward_server
+    page = new_page(browser, base)
+    try:
+        page.goto("/about")
+        page.locator("#steward-link").click()
+        expect(page).to_have_url(base + "/login")
+        page.goto("/admin/import")  # anonymous: the sign-in page, then back here
+        expect(page).to_have_url(base + "/login?next=%2Fadmin%2Fimport")
+        page.get_by_label("Username").fill(STEWARD)
+        page.get_by_label("Password").fill("wrong passphrase")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.locator("#login-message")).to_have_text("Wrong username or password.")
+        assert_accessible(page)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(base + "/admin/import")
+        expect(page.get_by_text(f"Signed in as {STEWARD}")).to_be_visible()
+
+        bad, good = folder / "rules-bad.csv", folder / "rules.csv"
+        bad.write_text(RULES_BAD, encoding="utf-8")
+        good.write_text(RULES_GOOD, encoding="utf-8")
+        page.get_by_label("Kind of data").select_option("consultation_rules")
+        page.get_by_label("File (.csv or .xlsx)").set_input_files(str(bad))
+        page.get_by_role("button", name="Check the file").click()
+        expect(page.locator("#upload-problem-count")).to_contain_text("rules-bad.csv: 2 problems. Nothing was written")
+        expect(page.locator("#upload-problems tbody tr")).to_have_count(2)
+        expect(page.locator("#upload-confirm")).to_have_count(0)
+        page.screenshot(path=str(folder / "upload-rejected.png"), full_page=True)
+        assert_accessible(page)
+
+        expect(page.get_by_label("Kind of data")).to_have_value("consultation_rules")  # kept for the next try
+        page.get_by_label("File (.csv or .xlsx)").set_input_files(str(good))
+        page.get_by_role("button", name="Check the file").click()
+        expect(page.locator("#upload-checked")).to_contain_text("rules.csv: 2 rows checked, no problem found")
+        expect(page.locator("#rows-to-add")).to_have_text("1")
+        expect(page.locator("#rows-to-replace")).to_have_text("1")
+        page.screenshot(path=str(folder / "upload-checked.png"), full_page=True)
+        assert_accessible(page)
+        page.get_by_role("button", name="Confirm and load").click()
+        expect(page.locator("#upload-loaded")).to_contain_text("Loaded rules.csv: 1 rows added, 1 replaced.")
+
+        page.get_by_role("link", name="Import history").first.click()
+        first = page.locator("#import-history tbody tr").first
+        expect(first).to_contain_text(STEWARD)
+        expect(first).to_contain_text("rules.csv")
+        expect(first).to_contain_text("consultation_rules")
+        page.screenshot(path=str(folder / "import-history.png"), full_page=True)
+        assert_accessible(page)
+
+        page.get_by_role("button", name="Sign out").click()
+        expect(page).to_have_url(base + "/")
+        page.goto("/admin/imports")
+        expect(page).to_have_url(base + "/login?next=%2Fadmin%2Fimports")
+        assert not page.log.page_errors and not page.log.outside
+        # the only responses ≥ 400 are the wrong password's (401) and the rejected file's (422), which Chromium
+        # also reports on the console
+        assert [u for u in page.log.failed if not u.endswith(("/login → 401", "/admin/import → 422"))] == []
+        assert [m for m in page.log.console_errors if "status of 401" not in m and "status of 422" not in m] == []
+    finally:
+        page.context.close()
+
+
+def test_bupl002_too_large_file_is_refused_before_it_is_sent(browser, steward_server):
+    from playwright.sync_api import expect
+    base, folder = steward_server
+    page = new_page(browser, base)
+    try:
+        page.goto("/login")
+        page.get_by_label("Username").fill(STEWARD)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(base + "/admin/import")
+        page.evaluate("document.getElementById('upload-file').dataset.maxBytes = '10'")  # as if the limit were 10 B
+        big = folder / "big.csv"
+        big.write_text(RULES_GOOD, encoding="utf-8")
+        page.get_by_label("Kind of data").select_option("consultation_rules")
+        page.get_by_label("File (.csv or .xlsx)").set_input_files(str(big))
+        expect(page.locator("#upload-too-large")).to_contain_text("The file is larger than the limit of 200 MB.")
+        requests_before = len(page.log.requests)
+        page.get_by_role("button", name="Check the file").click()
+        expect(page.locator("#upload-checked")).to_have_count(0)
+        assert page.evaluate("document.getElementById('upload-file').validity.valid") is False
+        assert not [u for u in page.log.requests[requests_before:] if u.endswith("/admin/import")]
+    finally:
+        page.context.close()
