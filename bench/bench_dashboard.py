@@ -167,7 +167,11 @@ def main() -> int:
     for (path, label, name), (median, p95) in results.items():
         sent, plain = SIZES[(path, label, name)]
         print(f"{path:15} {label:14} {name:38} {median:10.1f} {p95:8.1f} {sent / 1024:8.1f} {plain / 1024:8.1f}")
-    print(f"\nslowest callback p95: {max(p for _, p in results.values()):.1f} ms")
+    target = 100 if args.cache == "off" else 20  # issue 5: p95 uncached and cached
+    over = sorted(((p, k) for k, (_, p) in results.items() if p > target), reverse=True)
+    print(f"\nslowest callback p95: {max(p for _, p in results.values()):.1f} ms (target {target} ms, cache "
+          f"{args.cache}); {len(over)} of {len(results)} callbacks over it"
+          + "".join(f"\n  {p:6.1f} ms  {k[0]} {k[1]} {k[2]}" for p, k in over[:12]))
     figures = {k: v for k, v in SIZES.items() if k[2] != "page layout"}
     big = max(figures, key=lambda k: figures[k][1])
     print(f"largest figure (with its data table): {figures[big][1] / 1024:.1f} KB JSON, {figures[big][0] / 1024:.1f} KB "
@@ -180,7 +184,7 @@ def main() -> int:
     print(f"\nslowest callback median: {worst:.1f} ms (target 100 ms), cache {args.cache}")
     print("\npage fully drawn in Chromium (median of 3, ?country=RO):")
     for path, (seconds, sent) in pages.items():
-        print(f"  {path:15} {seconds:5.2f} s (target 2 s), {sent / 1024:.0f} KB sent on the last open (browser cache warm)")
+        print(f"  {path:15} {seconds:5.2f} s (target 1.5 s), {sent / 1024:.0f} KB sent on the last open (browser cache warm)")
     return 0
 
 

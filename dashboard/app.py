@@ -45,6 +45,7 @@ def create_app() -> dash.Dash:
         ok = meta.ping()
         return flask.Response("ok\n" if ok else "database unavailable\n", status=200 if ok else 503,
                               mimetype="text/plain")
+    maps.register(app.server)  # /geo/<CC>.json: the map geometry, fetched once per page by plotly.js
     api.register(app.server)  # /api/v1 (chart data and images) and the frame-ancestors headers
     auth.register(app.server)  # /login, /logout, the session cookie; refuses production without SECRET_KEY
     admin.register(app.server)  # the data stewards' /admin/import and /admin/imports

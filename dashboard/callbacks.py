@@ -78,7 +78,6 @@ TABLE_ROWS = 200  # rows of a chart's table sent with the chart (the list of aut
 def render_chart(chart_id: str, search: str):
     """(figure, table) of one chart for an address; an explained empty view when it cannot be drawn."""
     state = st.parse(search)
-    tr = i18n.translator(state.lang)
     chart = charts.get(chart_id)
     if state.error:
         return charts._empty(chart, state, state.error), html.P(state.error)

@@ -18,6 +18,7 @@ from queries import formats, registry
 from queries.indicators import euro_comparable
 
 from . import cache, i18n, maps
+from .figures import figure
 from .state import State
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
@@ -61,13 +62,23 @@ class Chart:
         return self.build(self, df, state)
 
 
-def _layout(fig: go.Figure, chart: Chart, state: State, **extra) -> go.Figure:
-    extra.setdefault("height", chart.height)
-    extra.setdefault("margin", dict(l=10, r=10, t=10, b=10))
-    extra.setdefault("legend", dict(orientation="h", y=-0.15))
-    fig.update_layout(template="plotly_white", font=FONT, colorway=PALETTE, hoverlabel=dict(font_size=13),
-                      separators=_separators(state.lang), **extra)
-    return fig
+def _layout(chart: Chart, state: State, **extra) -> dict:
+    """The layout every chart shares, with the chart's own properties (`extra`, None values left out).
+
+    Figures are built from whole dicts, once (figures.figure): each update_layout of a go.Figure costs a few ms."""
+    layout = dict(font=FONT, colorway=PALETTE, hoverlabel=dict(font=dict(size=13)),
+                  separators=_separators(state.lang), height=chart.height, margin=dict(l=10, r=10, t=10, b=10),
+                  legend=dict(orientation="h", y=-0.15))
+    layout.update({k: v for k, v in extra.items() if v is not None})
+    return layout
+
+
+def _axis(title: str | None = None, **props) -> dict:
+    """An axis: its title (as plotly.js reads it) and its other properties, None values left out."""
+    axis = {k: v for k, v in props.items() if v is not None}
+    if title is not None:
+        axis["title"] = dict(text=title)
+    return axis
 
 
 def _separators(lang: str) -> str:
@@ -77,12 +88,10 @@ def _separators(lang: str) -> str:
 
 
 def _empty(chart: Chart, state: State, message: str) -> go.Figure:
-    fig = go.Figure()  # the message wrapped narrow enough for a phone's width
-    fig.add_annotation(text="<br>".join(textwrap.wrap(message, 40)), x=0.5, y=0.5, xref="paper", yref="paper",
-                       showarrow=False, font=dict(size=14, color="#555"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _layout(fig, chart, state)
+    # the message wrapped narrow enough for a phone's width
+    return figure(**_layout(chart, state, annotations=[dict(
+        text="<br>".join(textwrap.wrap(message, 40)), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+        font=dict(size=14, color="#555"))], xaxis=dict(visible=False), yaxis=dict(visible=False)))
 
 
 def _names(df: pd.DataFrame, state: State) -> list[str]:
@@ -146,14 +155,15 @@ def _no_euro(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     return _empty(chart, state, f"{rate_note(df, state)} {advice}")
 
 
-def _caption(fig: go.Figure, *lines: str | None, width: int = 46) -> go.Figure:
-    """Small grey lines above the plot (what is shown, what is left out), wrapped for a narrow card."""
+def _caption(layout: dict, *lines: str | None, width: int = 46) -> dict:
+    """The layout with small grey lines above the plot (what is shown, what is left out), wrapped for a narrow
+    card."""
     text = "<br>".join(part for line in lines if line for part in textwrap.wrap(line, width))
     if text:  # above the plot area, whose top margin grows to hold it
-        fig.update_layout(title=dict(text=text, font=dict(size=12, color="#4a5561"), x=0, xref="container",
-                                     xanchor="left", y=1, yref="paper", yanchor="bottom", pad=dict(l=10, b=8),
-                                     automargin=True))
-    return fig
+        layout["title"] = dict(text=text, font=dict(size=12, color="#4a5561"), x=0, xref="container",
+                               xanchor="left", y=1, yref="paper", yanchor="bottom", pad=dict(l=10, b=8),
+                               automargin=True)
+    return layout
 
 
 def _several_currencies(df: pd.DataFrame) -> bool:
@@ -188,29 +198,28 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
         df = df.assign(per_1000_eur=_euro_values(df, "per_1000_inhabitants"))
     elif chart.value == "per_1000_inhabitants":
         label = _money_label(df, chart.label, state)
-    fig = maps.region_map(df, country=countries[0] if len(countries) == 1 else None, value_col=value,
-                          # the colour bar's title on two lines: it fits beside a phone's map
-                          value_label="<br>".join(textwrap.wrap(label, 26)), hover_format=chart.fmt,
-                          selected=list(state.filter.regions), no_data=tr("no data"),
-                          empty=tr("No regions match these filters."), no_geometry=tr("not on the map (no geometry)"),
-                          country_name=lambda cc: i18n.country_name(cc, state.lang))
-    fig.update_layout(height=chart.height, separators=_separators(state.lang))
     values = [v for v in df[value] if v is not None and not pd.isna(v)]
-    if len(set(values)) <= 1:  # a colour scale of one value says nothing (its ticks all read the same)
-        fig.update_traces(showscale=False)
-        if len(df) == 1 and values:  # one region: its value in words instead
-            digits = 1 if chart.fmt.endswith(".1f") else 0
-            fig.add_annotation(text=f"<b>{df['region_name'].iloc[0]}</b><br>{label}: "
-                                    f"{i18n.number(values[0], state.lang, digits)}",
-                               xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="top", showarrow=False,
-                               align="left", font=dict(size=13))
+    layout = dict(height=chart.height, separators=_separators(state.lang), annotations=[])
+    if len(values) == 1 and len(df) == 1:  # one region: its value in words instead of a colour bar
+        digits = 1 if chart.fmt.endswith(".1f") else 0
+        layout["annotations"].append(dict(
+            text=f"<b>{df['region_name'].iloc[0]}</b><br>{label}: {i18n.number(values[0], state.lang, digits)}",
+            xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="top", showarrow=False, align="left",
+            font=dict(size=13)))
     if note:  # under the map and its "no data" line: a title would push the blocks' labels onto the tiles
         lines = textwrap.wrap(note, 46)
-        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left",
-                           yanchor="top", yshift=-26, showarrow=False, align="left",
-                           font=dict(size=12, color="#4a5561"))
-        fig.update_layout(margin=dict(b=34 + 16 * len(lines)), height=chart.height + 16 * len(lines))
-    return fig
+        layout["annotations"].append(dict(
+            text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+            yshift=-26, showarrow=False, align="left", font=dict(size=12, color="#4a5561")))
+        layout.update(margin=dict(l=8, r=8, t=8, b=34 + 16 * len(lines)), height=chart.height + 16 * len(lines))
+    return maps.region_map(df, country=countries[0] if len(countries) == 1 else None, value_col=value,
+                           # the colour bar's title on two lines: it fits beside a phone's map
+                           value_label="<br>".join(textwrap.wrap(label, 26)), hover_format=chart.fmt,
+                           selected=list(state.filter.regions), no_data=tr("no data"),
+                           empty=tr("No regions match these filters."), no_geometry=tr("not on the map (no geometry)"),
+                           country_name=lambda cc: i18n.country_name(cc, state.lang), geometry="url",
+                           # a colour scale of one value says nothing (its ticks all read the same)
+                           colorbar=len(set(values)) > 1, layout=layout)
 
 
 def _labels(names, *qualifiers, width: int = 38) -> list[str]:
@@ -253,39 +262,40 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     title = (tr("The {shown} highest of {total}; every region is in the data table").format(
         shown=len(shown), total=len(df)) if len(df) > len(shown) else None)
     df = shown
-    fig = go.Figure(go.Bar(
-        x=df[value], y=_labels(df["name"], list(df["region_code"]), width=60), orientation="h",
-        customdata=df["region_code"], marker_color=PALETTE[0],
-        hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:{chart.fmt}}}<extra></extra>"))
+    bars = dict(type="bar", x=df[value], y=_labels(df["name"], list(df["region_code"]), width=60), orientation="h",
+                customdata=df["region_code"], marker=dict(color=PALETTE[0]),
+                hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:{chart.fmt}}}<extra></extra>")
     height = max(min(chart.height, 40 * len(df) + 140), 22 * len(df) + 60)  # a few regions: no fat bars
-    _layout(fig, chart, state, height=height)
-    fig.update_xaxes(title=label, tickformat=chart.fmt, nticks=5)  # fewer long amounts: not slanted
-    fig.update_yaxes(automargin=True)
-    return _caption(fig, title, note)
+    return figure(bars, **_caption(_layout(
+        chart, state, height=height,
+        xaxis=_axis(label, tickformat=chart.fmt, nticks=5),  # fewer long amounts: not slanted
+        yaxis=_axis(automargin=True)), title, note))
 
 
 def _series(chart, df, state, columns: list[tuple[str, str]], kind: str, x: str = "year",
-            label: str | None = None, fmt: str | None = None, stacked: bool = False) -> go.Figure:
+            label: str | None = None, fmt: str | None = None, stacked: bool = False,
+            caption: str | None = None) -> go.Figure:
     tr = i18n.translator(state.lang)
     if df.empty:
         return _empty(chart, state, tr("No data for these filters."))
-    fig = go.Figure()
     fmt = fmt or chart.fmt
+    traces = []
     for i, (col, name) in enumerate(columns):
         name = tr(name)
         hover = f"%{{x}}<br>{name}: %{{y:{fmt}}}<extra></extra>"
         if kind == "line":
-            fig.add_trace(go.Scatter(x=df[x], y=df[col], name=name, mode="lines+markers",
-                                     line=dict(color=PALETTE[i], width=2.5), hovertemplate=hover))
+            traces.append(dict(type="scatter", x=df[x], y=df[col], name=name, mode="lines+markers",
+                               line=dict(color=PALETTE[i], width=2.5), hovertemplate=hover))
         else:
-            fig.add_trace(go.Bar(x=df[x], y=df[col], name=name, marker_color=PALETTE[i], hovertemplate=hover))
-    _layout(fig, chart, state, barmode="stack" if stacked else "group", showlegend=len(columns) > 1)
+            traces.append(dict(type="bar", x=df[x], y=df[col], name=name, marker=dict(color=PALETTE[i]),
+                               hovertemplate=hover))
     years = df[x].nunique() if x == "year" else 0  # every year up to 8, else every other one: upright in a card
-    fig.update_xaxes(type="category" if x != "year" else "linear",
-                     dtick=(1 if years <= 8 else 2 if years <= 16 else 5) if x == "year" else None,
-                     tick0=df[x].min() if x == "year" else None)  # the first year always labelled
-    fig.update_yaxes(title=label if label is not None else tr(chart.label), tickformat=fmt, rangemode="tozero")
-    return fig
+    xaxis = _axis(type="category" if x != "year" else "linear",
+                  dtick=(1 if years <= 8 else 2 if years <= 16 else 5) if x == "year" else None,
+                  tick0=df[x].min() if x == "year" else None)  # the first year always labelled
+    yaxis = _axis(label if label is not None else tr(chart.label), tickformat=fmt, rangemode="tozero")
+    return figure(*traces, **_caption(_layout(chart, state, barmode="stack" if stacked else "group",
+                                              showlegend=len(columns) > 1, xaxis=xaxis, yaxis=yaxis), caption))
 
 
 def build_trend_pct(chart, df, state):
@@ -307,9 +317,8 @@ def build_money_trend(chart, df, state):
         return _empty(chart, state, i18n.translator(state.lang)(_(
             "No euro amounts: exchange rates are missing for some currencies and years in these filters. "
             "Choose one country to see its amounts in its own currency.")))
-    fig = _series(chart, df, state, [("amount", _("Amount"))], "bar",
-                  label=_money_label(df, "Amount", state) if not df.empty else "")
-    return _caption(fig, rate_note(df, state))
+    return _series(chart, df, state, [("amount", _("Amount"))], "bar",
+                   label=_money_label(df, "Amount", state) if not df.empty else "", caption=rate_note(df, state))
 
 
 def build_mix(chart, df, state):
@@ -321,13 +330,11 @@ def build_mix(chart, df, state):
     df = df.sort_values("amount", ascending=True, na_position="first")
     label = _money_label(df, "Amount", state)
     names = [tr(category_label(v)) for v in df[key]]
-    fig = go.Figure(go.Bar(x=df["amount"], y=names, orientation="h", marker_color=PALETTE[0],
-                           text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
-                           hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>%{{text}}<extra></extra>"))
-    _layout(fig, chart, state)
-    fig.update_xaxes(title=label, tickformat=",.0f")
-    fig.update_yaxes(automargin=True)
-    return _caption(fig, rate_note(df, state))
+    bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=PALETTE[0]),
+                text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
+                hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>%{{text}}<extra></extra>")
+    return figure(bars, **_caption(_layout(chart, state, xaxis=_axis(label, tickformat=",.0f"),
+                                           yaxis=_axis(automargin=True)), rate_note(df, state)))
 
 
 def build_top(chart, df, state):
@@ -342,14 +349,13 @@ def build_top(chart, df, state):
         names = _authority_labels(df["funder_name"], df["country"], [None] * len(df), df["funder_authority_id"],
                                   state)
     label = _money_label(df, "Amount", state)
-    fig = go.Figure(go.Bar(x=df["amount"], y=names, orientation="h", marker_color=PALETTE[2],
-                           text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
-                           hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>"
-                                         + tr("Share of all funding") + ": %{text}<extra></extra>"))
-    _layout(fig, chart, state, height=max(chart.height, 28 * len(df) + 60))
-    fig.update_xaxes(title=label, tickformat=",.0f", nticks=5)
-    fig.update_yaxes(automargin=True)
-    return _caption(fig, rate_note(df, state))
+    bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=PALETTE[2]),
+                text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
+                hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>"
+                              + tr("Share of all funding") + ": %{text}<extra></extra>")
+    return figure(bars, **_caption(_layout(chart, state, height=max(chart.height, 28 * len(df) + 60),
+                                           xaxis=_axis(label, tickformat=",.0f", nticks=5),
+                                           yaxis=_axis(automargin=True)), rate_note(df, state)))
 
 
 def _authority_labels(names, countries, regions, ids, state: State) -> list[str]:
@@ -382,14 +388,12 @@ def build_authorities(chart, df, state):
         return _empty(chart, state, tr("No data for these filters."))
     df = df.iloc[::-1]
     names = _authority_labels(df["authority_name"], df["country"], df["region_code"], df["authority_id"], state)
-    fig = go.Figure(go.Bar(x=df["consultations"], y=names, orientation="h",
-                           marker_color=PALETTE[0], customdata=df["on_time_pct"],
-                           hovertemplate="<b>%{y}</b><br>" + tr("Consultations") + ": %{x:,}<br>"
-                                         + tr("On time") + ": %{customdata:.1f}%<extra></extra>"))
-    _layout(fig, chart, state, height=max(chart.height, 24 * len(df) + 60))
-    fig.update_xaxes(title=tr("Consultations"), tickformat=",.0f")
-    fig.update_yaxes(automargin=True)
-    return fig
+    bars = dict(type="bar", x=df["consultations"], y=names, orientation="h",
+                marker=dict(color=PALETTE[0]), customdata=df["on_time_pct"],
+                hovertemplate="<b>%{y}</b><br>" + tr("Consultations") + ": %{x:,}<br>"
+                              + tr("On time") + ": %{customdata:.1f}%<extra></extra>")
+    return figure(bars, **_layout(chart, state, height=max(chart.height, 24 * len(df) + 60),
+                                  xaxis=_axis(tr("Consultations"), tickformat=",.0f"), yaxis=_axis(automargin=True)))
 
 
 def build_periods(chart, df, state):
@@ -397,13 +401,12 @@ def build_periods(chart, df, state):
     tr = i18n.translator(state.lang)
     if df.empty:
         return _empty(chart, state, tr("No data for these filters."))
-    fig = go.Figure()
-    minima = []
+    traces, minima = [], []
     for i, (country, part) in enumerate(df.groupby("country", sort=True)):
         name, colour = i18n.country_name(country, state.lang), PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Bar(x=part["period_days"], y=part["consultations"], name=name, marker_color=colour,
-                             hovertemplate=tr("{days} days").format(days="%{x}")
-                                           + f": %{{y:,}}<extra>{name}</extra>"))
+        traces.append(dict(type="bar", x=part["period_days"], y=part["consultations"], name=name,
+                           marker=dict(color=colour), hovertemplate=tr("{days} days").format(days="%{x}")
+                                                                    + f": %{{y:,}}<extra>{name}</extra>"))
         minimum = part["min_comment_days"].iloc[0]
         if minimum is not None and minimum == minimum:
             minima.append((int(minimum), colour, tr("legal minimum {country}: {days}").format(country=name,
@@ -413,19 +416,22 @@ def build_periods(chart, df, state):
     # fixed: plotly widens an automatic range until every label fits, which on a phone means a range of months.
     days = [*df["period_days"], *(m for m, _c, _t in minima)]
     low, high = min(days) - 1.5, max(days) + 1.5
+    lines, labels = [], []
     for k, (minimum, colour, text) in enumerate(minima):
-        fig.add_vline(x=minimum - 0.5, line=dict(color=colour, dash="dash", width=2))
-        fig.add_annotation(x=minimum - 0.5, y=1, xref="x", yref="paper", yanchor="bottom", yshift=18 * k,
+        lines.append(dict(type="line", x0=minimum - 0.5, x1=minimum - 0.5, xref="x", y0=0, y1=1, yref="y domain",
+                          line=dict(color=colour, dash="dash", width=2)))
+        labels.append(dict(x=minimum - 0.5, y=1, xref="x", yref="paper", yanchor="bottom", yshift=18 * k,
                            xanchor=("left", "center", "right")[min(int(3 * (minimum - 0.5 - low) / (high - low)), 2)],
-                           text=text, showarrow=False, font=dict(size=12, color="#222"))
+                           text=text, showarrow=False, font=dict(size=12, color="#222")))
     # stacked: a bar per number of days however many countries, wide enough to read
-    _layout(fig, chart, state, barmode="stack", bargap=0.15, showlegend=df["country"].nunique() > 1,
-            margin=dict(l=10, r=10, t=18 * len(minima) + 10, b=10),
-            legend=dict(orientation="h", y=-0.4))  # under the axis title (two lines on a phone), not on it
-    fig.update_xaxes(title="<br>".join(textwrap.wrap(tr("Days between publication and the comments deadline"), 32)),
-                     range=[low, high])
-    fig.update_yaxes(title=tr("Consultations"), tickformat=",.0f")
-    return fig
+    return figure(*traces, **_layout(
+        chart, state, barmode="stack", bargap=0.15, showlegend=df["country"].nunique() > 1,
+        margin=dict(l=10, r=10, t=18 * len(minima) + 10, b=10),
+        legend=dict(orientation="h", y=-0.4),  # under the axis title (two lines on a phone), not on it
+        shapes=lines or None, annotations=labels or None,
+        xaxis=_axis("<br>".join(textwrap.wrap(tr("Days between publication and the comments deadline"), 32)),
+                    range=[low, high]),
+        yaxis=_axis(tr("Consultations"), tickformat=",.0f")))
 
 
 def build_training_trend(chart, df, state):
@@ -442,26 +448,23 @@ def build_topics(chart, df, state):
     df = df.iloc[::-1]
     # topics are short phrases: on two lines rather than cut, capitalised as labels
     topics = ["<br>".join(textwrap.wrap(tr(t)[:1].upper() + tr(t)[1:], 28)) for t in df["topic"]]
-    fig = go.Figure(go.Bar(x=df["participants"], y=_labels(topics, width=80), orientation="h",
-                           marker_color=PALETTE[1], customdata=df["trainings"],
-                           hovertemplate="<b>%{y}</b><br>" + tr("Participants") + ": %{x:,}<br>"
-                                         + tr("Trainings") + ": %{customdata:,}<extra></extra>"))
-    _layout(fig, chart, state)
-    fig.update_xaxes(title=tr("Participants"), tickformat=",.0f")  # full numbers, the language's separators
-    fig.update_yaxes(automargin=True)
-    return fig
+    bars = dict(type="bar", x=df["participants"], y=_labels(topics, width=80), orientation="h",
+                marker=dict(color=PALETTE[1]), customdata=df["trainings"],
+                hovertemplate="<b>%{y}</b><br>" + tr("Participants") + ": %{x:,}<br>"
+                              + tr("Trainings") + ": %{customdata:,}<extra></extra>")
+    return figure(bars, **_layout(chart, state, yaxis=_axis(automargin=True),
+                                  # full numbers, the language's separators
+                                  xaxis=_axis(tr("Participants"), tickformat=",.0f")))
 
 
 def build_sectors(chart, df, state):
     tr = i18n.translator(state.lang)
     names = {"public": _("Public bodies"), "cso": _("CSOs"), "other": _("Others")}
-    fig = go.Figure(go.Bar(x=[tr(names[s]) for s in df["sector"]], y=df["participants"],
-                           marker_color=[PALETTE[0], PALETTE[2], PALETTE[7]][: len(df)],
-                           text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
-                           hovertemplate="%{x}: %{y:,}<extra></extra>"))
-    _layout(fig, chart, state)
-    fig.update_yaxes(title=tr("Participants"), tickformat=",.0f")
-    return fig
+    bars = dict(type="bar", x=[tr(names[s]) for s in df["sector"]], y=df["participants"],
+                marker=dict(color=[PALETTE[0], PALETTE[2], PALETTE[7]][: len(df)]),
+                text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
+                hovertemplate="%{x}: %{y:,}<extra></extra>")
+    return figure(bars, **_layout(chart, state, yaxis=_axis(tr("Participants"), tickformat=",.0f")))
 
 
 def build_table(chart, df, state):

@@ -190,7 +190,7 @@ def report_figure(chart: charts.Chart, df: pd.DataFrame, state: State, size: Siz
     # numbers on the x axis upright and few enough to fit: tilted ones push the axis title onto the source line
     fig.update_xaxes(nticks=max(3, width // 160), tickangle=0,
                      selector=lambda ax: ax.dtick is None and ax.type != "category")
-    _fit_maps(fig)
+    _fit_maps(maps.inline_geometry(fig))  # kaleido draws without our server: the outlines go in the figure
     return fig, width, height
 
 

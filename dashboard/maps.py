@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import logging
 import math
@@ -33,12 +34,15 @@ import os
 import re
 from pathlib import Path
 
+import flask
 import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
 import pycountry
 
 from queries import settings
+
+from .figures import BLANK, figure
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +157,65 @@ def _geometry(country: str | None) -> dict | None:
         return None
     fc = _read_geojson(str(path), path.stat().st_mtime_ns)
     return fc if fc["features"] else None
+
+
+# ----------------------------------------------------------------------------------------------
+# Geometry served as a file of its own
+# ----------------------------------------------------------------------------------------------
+# A map figure that carries its regions' outlines is ~70 KB of JSON, built, cached, serialised and sent again
+# at every filter change. Served once at /geo/<CC>.json (versioned by the file, cached by the browser for a
+# year), the figure names it by address (plotly.js accepts a URL for a choropleth's `geojson` and fetches it
+# once per page) and shrinks to a few KB. Images are drawn by kaleido without our server: `inline_geometry`
+# puts the outlines back into such a figure.
+GEO_ROUTE = "geo/"
+
+
+def geometry_url(country: str) -> str | None:
+    """The address of the country's (rewound, reduced) geometry, versioned by its file; None without one."""
+    cc = _norm_country(country)
+    path = geojson_path(cc) if cc else None
+    if path is None or _geometry(cc) is None:
+        return None
+    version = hashlib.blake2b(f"{path}:{path.stat().st_mtime_ns}".encode(), digest_size=6).hexdigest()
+    return f"{_url_prefix()}{GEO_ROUTE}{cc}.json?v={version}"
+
+
+@functools.cache
+def _geometry_bytes(path: str, mtime_ns: int) -> bytes:
+    return json.dumps(_read_geojson(path, mtime_ns), separators=(",", ":")).encode()
+
+
+def geometry_response(country: str) -> flask.Response:
+    """/geo/<CC>.json: the geometry the choropleths name by address (404 for a country without one)."""
+    cc = _norm_country(country)
+    path = geojson_path(cc) if cc else None
+    if path is None or _geometry(cc) is None:
+        return flask.Response(f"No map geometry for {country!r}.\n", status=404, mimetype="text/plain")
+    resp = flask.Response(_geometry_bytes(str(path), path.stat().st_mtime_ns), mimetype="application/json")  # compressed like other JSON
+    # the address changes with the file (?v=…), so a browser may keep it
+    resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return resp
+
+
+def register(server: flask.Flask) -> None:
+    server.add_url_rule(f"/{GEO_ROUTE}<country>.json", "civmon_geometry", geometry_response)
+
+
+def inline_geometry(fig: go.Figure) -> go.Figure:
+    """The figure with the outlines of every choropleth that names its geometry by address put back in
+    (only its own regions'): a figure that draws without the server, for kaleido."""
+    for trace in fig.data:
+        if trace.type == "choropleth" and isinstance(trace.geojson, str):
+            cc = re.search(r"([A-Z]{2})\.json", trace.geojson)
+            fc = _geometry(cc.group(1)) if cc else None
+            if fc is not None:
+                trace.geojson = _subset(fc, trace.locations or ())
+    return fig
+
+
+def _subset(fc: dict, codes) -> dict:
+    by_code = {f["properties"]["code"]: f for f in fc["features"]}
+    return {"type": "FeatureCollection", "features": [by_code[c] for c in codes if c in by_code]}
 
 
 def has_geometry(country: str) -> bool:
@@ -320,7 +383,13 @@ def _scale(colorscale) -> list:
 def _text_colour(scale: list, t: float | None) -> str:
     if t is None:
         return "#222"
-    rgb = pcolors.sample_colorscale(scale, [min(max(t, 0.0), 1.0)])[0]
+    return _text_colour_at(tuple(tuple(step) for step in scale), round(min(max(t, 0.0), 1.0), 3))
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_colour_at(scale: tuple, t: float) -> str:
+    """Dark or light text on the scale's colour at t (sample_colorscale is ~0.3 ms a call; a call per tile)."""
+    rgb = pcolors.sample_colorscale([list(step) for step in scale], [t])[0]
     r, g, b = (pcolors.hex_to_rgb(rgb) if rgb.startswith("#") else pcolors.unlabel_rgb(rgb))
     return "#222" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#fff"
 
@@ -364,17 +433,17 @@ def _rows(df: pd.DataFrame, code_col: str, name_col: str, value_col: str) -> lis
 
 def _base_layout(title: str | None, notes: list[str]) -> dict:
     layout = dict(
-        template="none", font=FONT, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        template=BLANK, font=FONT, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         margin=dict(l=8, r=8, t=44 if title else 8, b=28 if notes else 8),
         hoverlabel=dict(bgcolor="white", font=dict(family=FONT["family"], size=13)),
         clickmode="event", dragmode=False,
     )
     if title:
         layout["title"] = dict(text=title, x=0.01, xanchor="left", y=0.98, yanchor="top", font=dict(size=16))
-    layout["annotations"] = [
-        dict(text=" · ".join(notes), xref="paper", yref="paper", x=0, y=0, yshift=-22, xanchor="left",
-             yanchor="bottom", showarrow=False, font=dict(size=12, color="#555"), align="left")
-    ] if notes else []
+    if notes:
+        layout["annotations"] = [
+            dict(text=" · ".join(notes), xref="paper", yref="paper", x=0, y=0, yshift=-22, xanchor="left",
+                 yanchor="bottom", showarrow=False, font=dict(size=12, color="#555"), align="left")]
     return layout
 
 
@@ -388,39 +457,36 @@ def _no_data_note(count: int, no_data: str = "no data") -> str:
 
 
 def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, no_data,
-                no_geometry="not on the map (no geometry)") -> go.Figure:
-    by_code = {f["properties"]["code"]: f for f in fc["features"]}
-    drawn = [r for r in rows if r["code"] in by_code]
-    missing = [r["code"] for r in rows if r["code"] not in by_code]
+                no_geometry="not on the map (no geometry)", url=None) -> tuple[list[dict], dict]:
+    codes_drawn = {f["properties"]["code"] for f in fc["features"]}
+    drawn = [r for r in rows if r["code"] in codes_drawn]
+    missing = [r["code"] for r in rows if r["code"] not in codes_drawn]
     with_value = [r for r in drawn if r["value"] is not None]
     no_value = [r for r in drawn if r["value"] is None]
 
-    def subset(rs):  # each trace carries only its own features: the figure stays small
-        return {"type": "FeatureCollection", "features": [by_code[r["code"]] for r in rs]}
-
-    def common(rs):
+    def common(rs):  # inline, each trace carries only its own features: the figure stays small
         codes = [r["code"] for r in rs]
-        return dict(geojson=subset(rs), featureidkey="properties.code", locations=codes, customdata=codes,
-                    text=[r["name"] for r in rs])
+        return dict(geojson=url or _subset(fc, codes), featureidkey="properties.code", locations=codes,
+                    customdata=codes, text=[r["name"] for r in rs])
 
     traces = []
     if with_value:
         zs = [r["value"] for r in with_value]
         zmin, zmax = min(zs), max(zs)
-        traces.append(go.Choropleth(
+        traces.append(dict(type="choropleth", 
             **common(with_value), z=zs, colorscale=scale, zmin=zmin, zmax=zmax if zmax > zmin else zmin + 1,
             marker=dict(line=dict(color=BORDER_COLOR, width=0.7)), colorbar=_colorbar(value_label, hover_format),
             name=value_label,
             hovertemplate=f"<b>%{{text}}</b><br>%{{location}}<br>{value_label}: %{{z:{hover_format}}}<extra></extra>"))
     if no_value:
-        traces.append(go.Choropleth(
+        traces.append(dict(type="choropleth", 
             **common(no_value), z=[0] * len(no_value), colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]],
             showscale=False, marker=dict(line=dict(color=BORDER_COLOR, width=0.7)), name=no_data,
             hovertemplate=f"<b>%{{text}}</b><br>%{{location}}<br>{value_label}: {no_data}<extra></extra>"))
     sel = [r for r in drawn if r["code"] in selected]
     for colour, width in (("#ffffff", 5), ("#000000", 2.2)):   # white halo under a black line
         if sel:
-            traces.append(go.Choropleth(
+            traces.append(dict(type="choropleth", 
                 **common(sel), z=[0] * len(sel), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
                 showscale=False, marker=dict(line=dict(color=colour, width=width)), hoverinfo="skip",
                 name="selected"))
@@ -428,11 +494,10 @@ def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, 
     notes = [_no_data_note(len(no_value), no_data)] if no_value else []
     if missing:
         notes.append(f"{no_geometry}: " + ", ".join(missing))
-    fig = go.Figure(traces)
-    fig.update_layout(**_base_layout(title, notes))
-    fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator",
-                    bgcolor="rgba(0,0,0,0)", showframe=False)
-    return fig
+    layout = _base_layout(title, notes)
+    layout["geo"] = dict(visible=False, fitbounds="locations", projection=dict(type="mercator"),
+                         bgcolor="rgba(0,0,0,0)", showframe=False)
+    return traces, layout
 
 
 def _tile_blocks(rows: list[dict], country_name=_country_name) -> tuple[dict[str, tuple[int, int]], list[dict]]:
@@ -462,7 +527,7 @@ def _tile_blocks(rows: list[dict], country_name=_country_name) -> tuple[dict[str
 
 
 def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data,
-           country_name=_country_name) -> go.Figure:
+           country_name=_country_name) -> tuple[list[dict], dict]:
     cells, country_labels = _tile_blocks(rows, country_name)
     nrows = max(r for r, _ in cells.values()) + 1
     ncols = max(c for _, c in cells.values()) + 1
@@ -489,16 +554,16 @@ def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data,
                   hoverongaps=False)
     traces = []
     if values:
-        traces.append(go.Heatmap(
+        traces.append(dict(type="heatmap", 
             **common, z=z, colorscale=scale, zmin=zmin, zmax=zmax if zmax > zmin else zmin + 1,
             colorbar=_colorbar(value_label, hover_format), name=value_label,
             hovertemplate=f"<b>%{{text}}</b><br>%{{customdata}}<br>{value_label}: %{{z:{hover_format}}}<extra></extra>"))
     if any(v == 0 for line in z_none for v in line):
-        traces.append(go.Heatmap(
+        traces.append(dict(type="heatmap", 
             **common, z=z_none, colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]], showscale=False,
             name=no_data, hovertemplate=f"<b>%{{text}}</b><br>%{{customdata}}<br>{value_label}: {no_data}<extra></extra>"))
     if len(country_labels) <= 1:  # several countries' blocks are too small for labels: hover names them
-        traces.append(go.Scatter(x=lx, y=ly, text=ltext, mode="text", textfont=dict(color=lcolour, size=11),
+        traces.append(dict(type="scatter", x=lx, y=ly, text=ltext, mode="text", textfont=dict(color=lcolour, size=11),
                                  hoverinfo="skip", showlegend=False, name="labels"))
 
     shapes = []
@@ -510,22 +575,25 @@ def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data,
                                    y1=r + 0.47, line=dict(color=colour, width=width), fillcolor="rgba(0,0,0,0)",
                                    layer="above"))
     missing = sum(1 for r in rows if r["value"] is None)
-    fig = go.Figure(traces)
-    fig.update_layout(**_base_layout(title, [_no_data_note(missing, no_data)] if missing else []))
-    fig.update_layout(shapes=shapes, annotations=list(fig.layout.annotations) + country_labels,
-                      showlegend=False, hovermode="closest")
+    layout = _base_layout(title, [_no_data_note(missing, no_data)] if missing else [])
+    if country_labels:
+        layout["annotations"] = layout.get("annotations", []) + country_labels
+    if shapes:
+        layout["shapes"] = shapes
     top = -1.5 if country_labels else -0.5
-    fig.update_xaxes(visible=False, range=[-0.5, ncols - 0.5], fixedrange=True, constrain="domain")
-    fig.update_yaxes(visible=False, range=[nrows - 0.5, top], fixedrange=True, scaleanchor="x", scaleratio=1,
-                     constrain="domain")
-    return fig
+    layout.update(showlegend=False, hovermode="closest",
+                  xaxis=dict(visible=False, range=[-0.5, ncols - 0.5], fixedrange=True, constrain="domain"),
+                  yaxis=dict(visible=False, range=[nrows - 0.5, top], fixedrange=True, scaleanchor="x", scaleratio=1,
+                             constrain="domain"))
+    return traces, layout
 
 
 def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region_code",
                name_col: str = "region_name", value_col: str, value_label: str, hover_format: str = ",.1f",
                colorscale=None, title: str | None = None, selected: list[str] | None = None,
                no_data: str = "no data", empty: str = "No regions to show",
-               no_geometry: str = "not on the map (no geometry)", country_name=None) -> go.Figure:
+               no_geometry: str = "not on the map (no geometry)", country_name=None,
+               geometry: str = "inline", colorbar: bool = True, layout: dict | None = None) -> go.Figure:
     """A map of one value per level-1 region.
 
     ``country``: the country shown; rows of other countries are left out. ``None``: taken from the codes;
@@ -535,6 +603,10 @@ def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region
     code. ``selected`` codes are outlined. ``colorscale``: a plotly colorscale (default reversed viridis).
     ``no_data``, ``empty``, ``no_geometry`` and ``country_name`` (ISO code -> name, for the blocks of a
     several-country grid) are the texts shown, for a translated interface.
+    ``geometry``: "inline" puts the regions' outlines in the figure; "url" names them by the address this
+    app serves them at (`geometry_url`), for a figure sent to the app's own pages.
+    ``colorbar``: False leaves the colour bar out. ``layout``: more layout (height, margins…) over the map's,
+    its ``annotations`` added to the map's own; the figure is built once, from dicts (dashboard/figures.py).
     """
     rows = _rows(df, code_col, name_col, value_col)
     cc = _norm_country(country)
@@ -544,18 +616,30 @@ def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region
             log.info("region_map(%s): leaving out rows of other countries: %s", cc, dropped)
         rows = [r for r in rows if _country_of(r["code"]) == cc]
     if not rows:
-        fig = go.Figure()
-        fig.update_layout(**_base_layout(title, []))
-        fig.add_annotation(text=empty, xref="paper", yref="paper", x=0.5, y=0.5,
-                           showarrow=False, font=dict(size=14, color="#555"))
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return fig
+        base = _base_layout(title, [])
+        base.update(annotations=[dict(text=empty, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                                      font=dict(size=14, color="#555"))],
+                    xaxis=dict(visible=False), yaxis=dict(visible=False))
+        return _figure([], base, layout)
     countries = {_country_of(r["code"]) for r in rows}
     opts = dict(value_label=value_label, hover_format=hover_format, scale=_scale(colorscale), title=title,
                 selected=set(selected or ()), no_data=no_data)
-    if len(countries) == 1:
-        fc = _geometry(next(iter(countries)))
-        if fc is not None:
-            return _choropleth(rows, fc, **opts, no_geometry=no_geometry)
-    return _tiles(rows, **opts, country_name=country_name or _country_name)
+    fc = _geometry(next(iter(countries))) if len(countries) == 1 else None
+    if fc is not None:
+        traces, base = _choropleth(rows, fc, **opts, no_geometry=no_geometry,
+                                   url=geometry_url(next(iter(countries))) if geometry == "url" else None)
+    else:
+        traces, base = _tiles(rows, **opts, country_name=country_name or _country_name)
+    if not colorbar:
+        for trace in traces:
+            if trace["type"] != "scatter":  # not the tiles' labels
+                trace["showscale"] = False
+    return _figure(traces, base, layout)
+
+
+def _figure(traces: list[dict], base: dict, extra: dict | None) -> go.Figure:
+    """The figure, built once: the map's layout with `extra` over it (its annotations added to the map's)."""
+    layout = {**base, **(extra or {})}
+    annotations = base.get("annotations", []) + list((extra or {}).get("annotations", []))
+    layout.pop("annotations", None)
+    return figure(*traces, **layout, **({"annotations": annotations} if annotations else {}))

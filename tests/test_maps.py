@@ -198,3 +198,39 @@ def test_map010_edge_cases():
         maps.region_map(frame("RO"), country="RO", value_col="missing", value_label="x")
     # geometry is read once and shared
     assert maps._geometry("RO") is maps._geometry("RO")
+
+
+def test_map011_geometry_by_address_is_served_once_and_inlined_for_images(monkeypatch, tmp_path):
+    """The dashboard's maps name their outlines by address: the figure is a few KB instead of ~70 KB,
+    the address serves exactly the outlines the inline figure would carry, and inline_geometry restores them."""
+    from dashboard.app import server
+
+    df = frame("RO")
+    inline = maps.region_map(df, country="RO", value_col="grants", value_label="Grants", selected=["RO-CJ"])
+    by_url = maps.region_map(df, country="RO", value_col="grants", value_label="Grants", selected=["RO-CJ"],
+                             geometry="url")
+    url = maps.geometry_url("RO")
+    assert url.startswith("/geo/RO.json?v=") and all(t.geojson == url for t in choropleths(by_url))
+    assert len(by_url.to_json()) < 12_000 < 50_000 < len(inline.to_json())
+
+    client = server.test_client()
+    resp = client.get(url)
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    assert "immutable" in resp.headers["Cache-Control"]
+    served = {f["properties"]["code"]: f for f in json.loads(resp.data)["features"]}
+    assert sorted(served) == level1_codes("RO")
+    for t in choropleths(inline):   # the same rewound outlines as the inline figure's
+        for f in t.geojson["features"]:
+            assert served[f["properties"]["code"]] == f
+    assert client.get("/geo/KZ.json").status_code == 404   # tiles, no geometry
+    assert client.get("/geo/ROM.json").status_code == 404
+
+    restored = maps.inline_geometry(by_url)
+    assert [t.geojson for t in choropleths(restored)] == [t.geojson for t in choropleths(inline)]
+    # the version follows the file: an operator's own geometry gets a new address, so no browser keeps the old
+    monkeypatch.setenv("CIVMON_GEOJSON_DIR", str(tmp_path))
+    (tmp_path / "RO.geojson").write_bytes((maps.GEO_DIR / "RO.geojson").read_bytes())
+    assert maps.geometry_url("RO") != url
+    monkeypatch.setattr(maps, "_url_prefix", lambda: "/civmon/")   # served under a path prefix
+    assert maps.geometry_url("RO").startswith("/civmon/geo/RO.json?v=")
+    assert maps.geometry_url("KZ") is None

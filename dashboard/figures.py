@@ -1,0 +1,26 @@
+"""Figures built without plotly's per-property validation.
+
+plotly.graph_objects checks and coerces every property as it is set: for the small figures of this app that
+was 20–80 ms a figure, most of the time of an uncached chart (bench/README.md). Our figures are our own code,
+so they are built unvalidated, in the canonical form plotly.js reads (``title=dict(text=…)``, not the
+``title="…"`` shorthand the validators would expand, templates as objects, not names). tests/test_charts_valid.py
+holds them to that: every chart, for several views and languages, validated afterwards, must give exactly the
+JSON it was built as.
+
+    fig = figure(dict(type="bar", x=[...], y=[...]))   # traces as dicts with their type
+    fig.add_trace(dict(type="scatter", ...))          # the figure's methods work as usual
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# Every figure starts from plotly_white as the default template: go.Figure() copies the default without
+# validating it, where update_layout(template=...) deep-copied and validated its ~7 KB at every figure.
+pio.templates.default = "plotly_white"
+BLANK = pio.templates["none"]  # a template with nothing in it (the maps'): as an object, never by name
+
+
+def figure(*traces: dict, **layout) -> go.Figure:
+    """A figure of these traces (dicts with a "type") and layout, unvalidated, like its later updates."""
+    return go.Figure(data=list(traces), layout=layout or None, _validate=False)
