@@ -10,7 +10,7 @@ from dash import ALL, MATCH, Input, Output, State as DashState, callback, ctx, h
 
 from queries import FilterError, meta
 
-from . import cache, charts, components as c, i18n, share, state as st
+from . import cache, charts, components as c, i18n, kpis, share, state as st
 
 
 def _values_to_state(country, region, year_from, year_to, level, lang) -> st.State:
@@ -118,4 +118,11 @@ def draw_table(search, store_id):
     return cached_chart(store_id["chart"], search)[1]
 
 
-__all__ = ["filters_to_address", "region_click_to_address", "draw_chart", "draw_table", "meta"]
+@callback(Output({"type": "kpi-row", "area": MATCH}, "children"),
+          Input({"type": "kpi-state", "area": MATCH}, "data"), DashState({"type": "kpi-state", "area": MATCH}, "id"))
+def draw_kpis(search, store_id):
+    """A page's headline figures for its address (kpis.slot holds their place)."""
+    return kpis.row(store_id["area"], search)
+
+
+__all__ = ["filters_to_address", "region_click_to_address", "draw_chart", "draw_table", "draw_kpis", "meta"]

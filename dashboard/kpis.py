@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from queries import registry
+from queries import FilterError, indicators, registry
 
-from . import cache, charts, components as c, i18n
+from . import cache, charts, components as c, i18n, state as st
 from .state import State
 
 
@@ -158,3 +159,39 @@ def overview(state: State) -> dbc.Row:
               i18n.number(last(train, "participants"), state.lang),
               _definition("training-reach", state), "kpi-participants", _change(train, "participants", state)),
     ])
+
+
+AREAS = {"overview": overview, "liaison": liaison, "funding": funding, "consultations": consultations,
+         "training": training}
+PLACEHOLDERS = 4  # cards in every area's row
+
+
+def slot(area: str, state: State) -> html.Div:
+    """A page's headline figures, drawn by their own callback (callbacks.draw_kpis) like a chart's figure: the page
+    answers without waiting for their queries, which run beside the charts' on another worker. Until then, empty
+    cards of the same size hold their place. An address naming an unknown region raises FilterError here, so the
+    page explains it at once."""
+    indicators.check(state.filter)
+    placeholder = dbc.Row([dbc.Col(html.Div([html.Div("\u00a0", className="kpi-label"),
+                                             html.Div("…", className="kpi-value"),
+                                             html.Div("", className="kpi-note")], className="kpi kpi-loading"),
+                                   xs=6, md=3, className="mb-3") for _ in range(PLACEHOLDERS)])
+    return html.Div([dcc.Store(id={"type": "kpi-state", "area": area}, data=state.search),
+                     html.Div(html.Div(placeholder, **{"aria-busy": "true"}), id={"type": "kpi-row", "area": area})])
+
+
+def row(area: str, search: str):
+    """The area's headline figures for an address, through the cache; a sentence when the filter cannot be used."""
+    build = AREAS.get(area)
+    if build is None:
+        return None
+    state = st.parse(search)
+
+    def draw():
+        if state.error:
+            return html.P(state.error, className="text-muted")
+        try:
+            return build(state)
+        except FilterError as exc:
+            return html.P(i18n.filter_message(exc, state.lang), className="text-muted")
+    return cache.cached("kpis", (area, state.search if not state.error else search), draw)

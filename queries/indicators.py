@@ -119,6 +119,14 @@ def _connect(engine):
         yield conn
 
 
+def check(f: Filter, engine=None) -> None:
+    """Raise FilterError when the filter names a region the database does not know (the one check that needs
+    the database; filters.parse makes the others). A page uses it to explain a bad address at once."""
+    if f.regions:
+        with _connect(engine) as conn:
+            resolve(conn, f)
+
+
 def resolve(conn: sa.Connection, f: Filter) -> Scope:
     """Roll level-2 region codes up to their county and list the level-1 regions in scope."""
     r = t.regions

@@ -312,3 +312,46 @@ def test_cb022_figures_built_unvalidated_are_what_plotly_would_validate(cb, smal
         if fig is not None and not search.endswith("XX"):  # the image's figure: title, filters and source added
             view = state.parse(search)
             same_validated(images.report_figure(chart, chart.data(view), view, images.Size())[0], (chart_id, search))
+
+
+def _components(node):
+    """Every component in a layout tree, depth first."""
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            yield from _components(child)
+    elif hasattr(node, "to_plotly_json"):
+        yield node
+        yield from _components(getattr(node, "children", None))
+
+
+def _by_id(layout, component_id):
+    return [n for n in _components(layout) if getattr(n, "id", None) == component_id]
+
+
+def test_cb023_headline_figures_are_drawn_by_their_own_callback(cb, small_db):
+    """The page answers without the headline figures' queries; draw_kpis fills them for the page's address with
+    the numbers of the charts' own query, and a bad address is still explained by the page at once."""
+    import dash
+    from queries import Filter, registry
+
+    # the page as Dash Pages registered it: importing dashboard.pages.funding would register it a second time
+    page = next(p["layout"] for p in dash.page_registry.values() if p["path"] == "/funding")
+    layout = page(country="RO")
+    store = _by_id(layout, {"type": "kpi-state", "area": "funding"})
+    assert len(store) == 1 and store[0].data == "?country=RO"
+    assert not _by_id(layout, "kpi-amount")   # the numbers are not in the page: their cards hold the place
+    assert [n.children for n in _components(layout) if getattr(n, "className", "") == "kpi-value"] == ["…"] * 4
+
+    row = cb.draw_kpis("?country=RO", {"type": "kpi-state", "area": "funding"})
+    years = registry.get("funding-by-year").run(Filter(countries=("RO",)))
+    total = sum(years["amount"])
+    assert total == 3900.5 and _by_id(row, "kpi-amount")[0].children == "3,900 RON"   # whole units on a card
+    assert _by_id(row, "kpi-grants")[0].children == f"{int(sum(years['grants'])):,}"
+    ro = cb.draw_kpis("?country=RO&lang=ro", {"type": "kpi-state", "area": "funding"})
+    assert _by_id(ro, "kpi-grants")[0].children == f"{int(sum(years['grants'])):,}".replace(",", ".")
+
+    bad = page(country="RO", region="RO-XX")   # explained by the page itself, no headline slot
+    assert "unknown region code: RO-XX" in _by_id(bad, "problem-message")[0].children
+    assert not _by_id(bad, {"type": "kpi-state", "area": "funding"})
+    assert cb.draw_kpis("?region=RO-XX", {"type": "kpi-state", "area": "funding"}).children.startswith("unknown region")
+    assert cb.draw_kpis("?country=RO", {"type": "kpi-state", "area": "nowhere"}) is None

@@ -13,7 +13,7 @@ def layout(**query):
     return c.guarded(state, "/consultations", _("Consultations"),
                      _("How many draft acts go to public consultation, how much the public takes part, how many "
                         "comments are accepted, and whether the legal minimum period is respected."), lambda: [
-        kpis.consultations(state),
+        kpis.slot("consultations", state),
         dbc.Row([c.chart_card("consultations-by-region", state, 7),
                  c.chart_card("consultations-by-region-ranking", state, 5)]),
         dbc.Row([c.chart_card("consultation-participation", state, 6),

@@ -13,7 +13,7 @@ def layout(**query):
     return c.guarded(state, "/funding", _("Funding"),
                      _("How much public money do authorities grant to NGOs, where, for what, and through which "
                         "procedure?"), lambda: [
-        kpis.funding(state),
+        kpis.slot("funding", state),
         dbc.Row([c.chart_card("funding-by-county", state, 7), c.chart_card("funding-by-county-ranking", state, 5)]),
         dbc.Row([c.chart_card("funding-by-year", state, 6), c.chart_card("funding-by-domain", state, 6)]),
         dbc.Row([c.chart_card("funding-by-procedure", state, 12)]),

@@ -13,7 +13,7 @@ def layout(**query):
     return c.guarded(state, "/liaison", _("Liaison officers"),
                      _("Has every public authority designated an official for cooperation with civil society, "
                         "and is that official senior enough?"), lambda: [
-        kpis.liaison(state),
+        kpis.slot("liaison", state),
         dbc.Row([c.chart_card("liaison-coverage-by-region", state, 7),
                  c.chart_card("liaison-coverage-by-region-ranking", state, 5)]),
         dbc.Row([c.chart_card("liaison-coverage-by-year", state, 6), c.chart_card("liaison-coverage", state, 6)]),

@@ -13,7 +13,7 @@ def layout(**query):
     return c.guarded(state, "/", _("Overview"),
                      _("Cooperation between public authorities and civil society at a glance: one headline figure "
                         "per area, what changed since the year before, and where."), lambda: [
-        kpis.overview(state),
+        kpis.slot("overview", state),
         dbc.Row([c.chart_card("funding-by-county", state, 6), c.chart_card("liaison-coverage-by-year", state, 6)]),
         dbc.Row([c.chart_card("funding-by-year", state, 4), c.chart_card("consultation-participation-rates", state, 4),
                  c.chart_card("training-reach", state, 4)]),

@@ -13,7 +13,7 @@ def layout(**query):
     return c.guarded(state, "/training", _("Training"),
                      _("How many capacity-building trainings for officials and CSOs were held, where, with whom, "
                         "and what share of municipalities they reached."), lambda: [
-        kpis.training(state),
+        kpis.slot("training", state),
         dbc.Row([c.chart_card("training-by-region", state, 7), c.chart_card("training-by-region-ranking", state, 5)]),
         dbc.Row([c.chart_card("training-reach", state, 6), c.chart_card("training-by-topic", state, 6)]),
         dbc.Row([c.chart_card("training-participants-by-sector", state, 6)]),
