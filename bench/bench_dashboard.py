@@ -5,7 +5,7 @@
 Serves dashboard.app:server with gunicorn (2 workers) against the database (default: the
 national dataset that bench/bench_queries.py builds in bench/out/national.db), then:
 - for each page and filter change, POSTs the same /_dash-update-component requests the browser
-  sends (the page layout callback, then every chart's draw callback) and reports median and
+  sends (the page layout callback, the headline figures' and every chart's draw callback) and reports median and
   p95 per callback;
 - opens every page in headless Chromium and reports the time until every chart has drawn.
 """
@@ -38,6 +38,9 @@ FILTERS = {"whole country": "?country=RO", "one region": "?country=RO&region=RO-
            "3 years": "?country=RO&year_from=2021&year_to=2023", "all countries": ""}
 DRAW = '..{"chart":["MATCH"],"type":"chart-graph"}.figure...{"chart":["MATCH"],"type":"chart-table"}.children..'
 TABLE = None  # a duplicate output: its key carries a hash, read from /_dash-dependencies at start
+KPIS = None   # the headline figures' callback (kpis.slot), when the server has one
+AREAS = {"/": "overview", "/liaison": "liaison", "/funding": "funding", "/consultations": "consultations",
+         "/training": "training"}
 PAGE = ".._pages_content.children..._pages_store.data.."
 
 
@@ -99,14 +102,25 @@ def chart_body(chart_id: str, search: str) -> dict:
             "state": [{"id": store, "property": "id", "value": store}]}
 
 
+def kpi_body(area: str, search: str) -> dict:
+    store = {"area": area, "type": "kpi-state"}
+    return {"output": KPIS, "outputs": {"id": {"area": area, "type": "kpi-row"}, "property": "children"},
+            "inputs": [{"id": store, "property": "data", "value": search}],
+            "changedPropIds": [json.dumps(store, sort_keys=True, separators=(",", ":")) + ".data"],
+            "state": [{"id": store, "property": "id", "value": store}]}
+
+
 def measure_callbacks(base: str, repeat: int):
-    global TABLE
+    global TABLE, KPIS
     deps = json.loads(urllib.request.urlopen(base + "/_dash-dependencies").read())
     TABLE = next(d["output"] for d in deps if "table-state" in d["inputs"][0]["id"])
+    KPIS = next((d["output"] for d in deps if "kpi-state" in d["inputs"][0]["id"]), None)
     results = {}
     for path, chart_ids in PAGES.items():
         for label, search in FILTERS.items():
             bodies = [("page layout", page_body(path, search))] + [(c, chart_body(c, search)) for c in chart_ids]
+            if KPIS:  # the headline figures, drawn by a callback of their own
+                bodies.insert(1, ("headline figures", kpi_body(AREAS[path], search)))
             for name, body in bodies:
                 post(base, body, (path, label, name))  # warm-up
                 samples = sorted(post(base, body) for _ in range(repeat))
@@ -128,9 +142,10 @@ def measure_pages(base: str):
             for _ in range(3):
                 t0 = time.perf_counter()
                 page.goto(base + path + "?country=RO")
-                page.wait_for_function(
+                page.wait_for_function(  # every chart drawn, and the headline figures
                     "n => [...document.querySelectorAll('.js-plotly-plot')]"
-                    ".filter(e => e.data && e.data.length && e.querySelector('.main-svg')).length >= n",
+                    ".filter(e => e.data && e.data.length && e.querySelector('.main-svg')).length >= n"
+                    " && !document.querySelector('.kpi-loading') && document.querySelector('.kpi-value')",
                     arg=n, timeout=30000)
                 times.append(time.perf_counter() - t0)
             sent = page.evaluate("performance.getEntriesByType('navigation').concat("
@@ -172,7 +187,7 @@ def main() -> int:
     print(f"\nslowest callback p95: {max(p for _, p in results.values()):.1f} ms (target {target} ms, cache "
           f"{args.cache}); {len(over)} of {len(results)} callbacks over it"
           + "".join(f"\n  {p:6.1f} ms  {k[0]} {k[1]} {k[2]}" for p, k in over[:12]))
-    figures = {k: v for k, v in SIZES.items() if k[2] != "page layout"}
+    figures = {k: v for k, v in SIZES.items() if k[2] not in ("page layout", "headline figures")}
     big = max(figures, key=lambda k: figures[k][1])
     print(f"largest figure (with its data table): {figures[big][1] / 1024:.1f} KB JSON, {figures[big][0] / 1024:.1f} KB "
           f"sent ({big[0]} {big[1]} {big[2]}; target 150 KB)")

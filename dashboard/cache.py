@@ -16,6 +16,7 @@ import time
 from typing import Any, Callable
 
 import flask
+import sqlalchemy as sa
 from flask_caching import Cache
 
 from queries import db, meta, registry, settings
@@ -46,6 +47,49 @@ def init_app(server: flask.Flask) -> None:
     global _configured
     cache.init_app(server, config=config())
     _configured = True
+    server.before_request(_answer_from_cache)
+    server.after_request(_keep_answer)  # runs before flask-compress's (registered earlier): keeps plain JSON
+
+
+# --- whole answers of callbacks -------------------------------------------------------------------------------
+#
+# Every callback of the pages is a function of what the browser posts (the page's address, the chart's id) and of
+# the data: the serialised answer is kept under (request body, data version), so a repeated view costs a lookup
+# and no Dash work at all. A page layout answer is ~45 KB of components, ~10 ms to serialise again on every hit;
+# the objects' own caches above still serve the first answer for a body. An answer given while something failed
+# (callbacks' on_error, see service.py) is never kept.
+CALLBACK_PATH = "_dash-update-component"
+NO_STORE = "civmon_no_store"       # flask.g flag: this answer must not be kept
+
+
+def _answer_from_cache():
+    if flask.request.method != "POST" or not flask.request.path.endswith(CALLBACK_PATH) or not _cache_usable():
+        return None
+    try:
+        k = key("answer", flask.request.get_data(cache=True))
+        hit = cache.get(k)
+    except Exception as exc:  # noqa: BLE001 - the database or the cache not answering: the callback says which
+        if not _database_error(exc):
+            _failed(exc)
+        return None
+    if hit is not None:
+        return flask.Response(hit, mimetype="application/json")
+    flask.g.civmon_answer_key = k
+    return None
+
+
+def _keep_answer(response: flask.Response) -> flask.Response:
+    k = flask.g.pop("civmon_answer_key", None)
+    if k and response.status_code == 200 and not flask.g.get(NO_STORE) and not response.direct_passthrough:
+        try:
+            cache.set(k, response.get_data())
+        except Exception as exc:  # noqa: BLE001
+            _failed(exc)
+    return response
+
+
+def _database_error(exc: Exception) -> bool:
+    return isinstance(exc, sa.exc.DBAPIError)
 
 
 def dataset() -> str:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from dash import html, set_props
 from werkzeug.exceptions import HTTPException
 
-from . import i18n
+from . import cache, i18n
 
 log = logging.getLogger("civmon")
 request_log = logging.getLogger("civmon.request")
@@ -69,7 +69,10 @@ def notice(message: str, lang: str) -> html.Div:
 
 
 def on_callback_error(exc: Exception):
-    """Dash's error handler for every callback: a notice on the page, never a traceback; no output changes."""
+    """Dash's error handler for every callback: a notice on the page, never a traceback; no output changes.
+    The answer is not cached (cache.NO_STORE): the next request tries again."""
+    if flask.has_request_context():
+        setattr(flask.g, cache.NO_STORE, True)
     if is_database_down(exc):
         log.warning("database unavailable during a callback: %s", str(exc).splitlines()[0] if str(exc) else exc)
         set_props(NOTICE, {"children": notice(DB_DOWN, _page_lang())})

@@ -114,3 +114,54 @@ def test_cache005_settings_choose_the_backend(monkeypatch):
     assert cache.config()["CACHE_TYPE"] == "RedisCache"
     assert cache.config()["CACHE_REDIS_URL"] == "redis://cache:6379/0"
     assert small_dataset  # the dataset module the fixtures load
+
+
+def _posted_amounts(client, body) -> tuple[dict[str, float], bytes]:
+    """The counties ranking's amounts (by region code) in a callback's answer, and the answer itself."""
+    import json
+    resp = client.post("/_dash-update-component", json=body)
+    assert resp.status_code == 200
+    graph = next(v for k, v in json.loads(resp.data)["response"].items() if "chart-graph" in k)
+    bar = graph["figure"]["data"][0]
+    return dict(zip(_values(bar["customdata"]), _values(bar["x"]))), resp.data
+
+
+def test_cache006_a_callback_answer_is_kept_whole_until_the_data_changes(cb, small_db, monkeypatch, tmp_path):
+    """The second post of the same callback is answered from the cache without reaching the callback, byte for
+    byte; an import changes the data version, so the next post computes the new numbers; an answer given while
+    something failed is not kept."""
+    from dashboard.app import server
+    from dashboard import callbacks, service
+
+    from .server import chart_callback
+
+    client = server.test_client()
+    body = chart_callback("funding-by-county-ranking", "?country=RO&year_from=2024&year_to=2024")
+    drawn = []
+    real = callbacks.cached_chart
+    monkeypatch.setattr(callbacks, "cached_chart", lambda *args: drawn.append(args) or real(*args))
+
+    amounts, first = _posted_amounts(client, body)
+    assert amounts["RO-AB"] == pytest.approx(300.00) and len(drawn) == 1
+    again, second = _posted_amounts(client, body)
+    assert second == first and len(drawn) == 1     # answered whole from the cache
+
+    path = tmp_path / "grants.csv"
+    path.write_text(NEW_GRANT, encoding="utf-8")
+    assert importer.import_file(db.get_engine(), "grants", path).ok
+    amounts, _ = _posted_amounts(client, body)
+    assert amounts["RO-AB"] == pytest.approx(1800.00) and len(drawn) == 2
+
+    other = chart_callback("funding-by-county-ranking", "?country=RO")
+    failing = [True]
+
+    def fails_once(*args):
+        if failing.pop() if failing else False:
+            raise RuntimeError("a failure for the test")
+        return real(*args)
+    monkeypatch.setattr(callbacks, "cached_chart", fails_once)
+    resp = client.post("/_dash-update-component", json=other)
+    assert resp.status_code == 200 and "Something went wrong" in resp.get_data(as_text=True)
+    amounts, _ = _posted_amounts(client, other)      # the failed answer was not kept: drawn now
+    assert amounts["RO-AB"] > 0
+    assert service.FAILED.startswith("Something went wrong")
