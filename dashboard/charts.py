@@ -268,7 +268,8 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     height = max(min(chart.height, 40 * len(df) + 140), 22 * len(df) + 60)  # a few regions: no fat bars
     return figure(bars, **_caption(_layout(
         chart, state, height=height,
-        xaxis=_axis(label, tickformat=chart.fmt, nticks=5),  # fewer long amounts: not slanted
+        # fewer long amounts: not slanted; never below zero (all regions at 0 % had an axis from −1 to 1)
+        xaxis=_axis(label, tickformat=chart.fmt, nticks=5, rangemode="nonnegative"),
         yaxis=_axis(automargin=True)), title, note))
 
 

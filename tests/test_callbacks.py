@@ -195,6 +195,7 @@ def test_cb013_render_chart_follows_the_filters(cb, small_db):
     assert [r["region_code"] for r in datatable(box).data] == ["RO-CJ"]
     fig, _table = cb.render_chart("funding-by-county-ranking", "?country=RO&year_from=2023&year_to=2023")
     assert dict(zip(fig.data[0].customdata, fig.data[0].x)) == {"RO-CJ": 1500.5, "RO-AB": 0, "RO-BV": 0}
+    assert fig.layout.xaxis.rangemode == "nonnegative"  # regions all at zero: an axis from 0, not from −1
 
 
 @pytest.mark.parametrize("chart_id", ["funding-by-county", "funding-by-county-ranking", "funding-by-year",
