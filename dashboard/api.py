@@ -8,7 +8,6 @@ that cannot be used, 503 no browser for images), never a traceback.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 
@@ -139,7 +138,7 @@ def _document(chart: charts.Chart, state: st.State, df) -> dict:
         "query": chart.query.id,
         "filters": {**state.filter.describe(), "lang": state.lang},
         "filter_summary": provenance.filter_summary(state), "source": provenance.source_line(state),
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": formats.generated_at(),
         "demo": info.demo is not None, "demo_scale": info.demo, "data_version": info.data_version,
         "note": charts.rate_note(df, state),
         "left_out": [{"country": g.country, "currency": g.currency, "years": list(g.years), "grants": g.grants}
@@ -155,7 +154,7 @@ def _about(chart: charts.Chart, state: st.State, df) -> list[tuple[str, str]]:
     return [("chart", chart.id), ("title", tr(chart.title)), ("definition", tr(chart.query.definition)),
             ("filters", provenance.filter_summary(state)), *([("note", note)] if note else []),
             ("source", provenance.source_line(state)),
-            ("generated_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+            ("generated_at", formats.generated_at()),
             ("address", flask.request.url)]
 
 
@@ -171,8 +170,7 @@ def _filename(chart: charts.Chart, state: st.State, fmt: str) -> str:
 
 
 def _json(doc) -> flask.Response:
-    return flask.Response(json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n",
-                          mimetype="application/json")
+    return flask.Response(formats.to_json(doc) + "\n", mimetype="application/json")
 
 
 def _file(body: bytes, fmt: str, filename: str, *, attachment: bool, etag: str | None = None) -> flask.Response:

@@ -97,11 +97,16 @@ def to_xlsx(df: pd.DataFrame, *, sheet: str = "data", about: list[tuple[str, str
     return out.getvalue()
 
 
+def generated_at() -> str:
+    """Now, in UTC to the second: when an export or a document was made."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
 def payload(query: Query, f: Filter, df: pd.DataFrame, *, demo: bool | None = None) -> dict:
     """The JSON document for a query result: what was asked, when, and the rows."""
     doc = {"id": query.id, "title": query.title, "definition": query.definition,
            "filters": f.describe(),
-           "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+           "generated_at": generated_at(),
            "columns": list(df.columns), "rows": records(df)}
     if demo is not None:
         doc["demo_data"] = demo
