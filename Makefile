@@ -8,7 +8,7 @@ LOCALES := dashboard/locales
 # package must never fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install install-test init demo national bench messages clean
+.PHONY: run test install install-test init demo national bench messages plotly-bundle clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -50,6 +50,11 @@ messages: install
 	for lang in ro ru bg sr; do \
 		$(BIN)/pybabel -q update --init-missing --no-fuzzy-matching -l $$lang -i $(LOCALES)/messages.pot -d $(LOCALES) || exit 1; \
 	done
+
+# plotly-bundle: rebuild assets/vendor/plotly-civmon.min.js, plotly.js with only the trace types the charts draw
+# (needs Node.js and the npm registry; the built file is committed, so neither is needed to run or test civmon)
+plotly-bundle:
+	cd scripts/plotly_bundle && npm ci --no-audit --no-fund && node build.js
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -315,6 +315,30 @@ def test_cb022_figures_built_unvalidated_are_what_plotly_would_validate(cb, smal
             same_validated(images.report_figure(chart, chart.data(view), view, images.Size())[0], (chart_id, search))
 
 
+
+def test_cb024_the_browsers_plotly_bundle_draws_every_trace_type_the_charts_use(cb, small_db):
+    """The browser draws with assets/vendor/plotly-civmon.min.js, plotly.js with only some trace types
+    (scripts/plotly_bundle): every chart of every kind of view uses only those, and the bundle is the plotly.js
+    version plotly.py builds its figures for (after upgrading plotly, `make plotly-bundle`)."""
+    import re
+
+    from plotly.offline import get_plotlyjs_version
+
+    from dashboard import maps
+
+    head = (maps.ASSETS_DIR / "vendor" / "plotly-civmon.min.js").read_text(encoding="utf-8")[:400]
+    found = re.search(r"plotly\.js \(civmon partial bundle: ([a-z, ]+)\) v([0-9.]+)", head)
+    assert found, head
+    bundled, version = set(found.group(1).split(", ")), found.group(2)
+    assert version == get_plotlyjs_version()
+    used = set()
+    for chart_id in _chart_ids():
+        for search in VIEWS:
+            fig, _table = cb.render_chart(chart_id, search)
+            used |= {trace.type for trace in (fig.data if fig is not None else ())}
+    assert used == {"bar", "scatter", "heatmap", "choropleth"}, used   # a new type must also be bundled
+    assert used <= bundled
+
 def _components(node):
     """Every component in a layout tree, depth first."""
     if isinstance(node, (list, tuple)):

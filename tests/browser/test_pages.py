@@ -199,3 +199,30 @@ def test_brw011_the_menu_is_one_line_and_the_year_fields_show_their_placeholder(
         cut = page.locator(f"{control} .dash-dropdown-value").evaluate("e => e.scrollWidth > e.clientWidth")
         assert not cut, f"{lang}: the placeholder of {control} is cut off"
 
+
+
+@pytest.mark.parametrize("address", ["/funding?country=RO", "/liaison?country=KZ"])
+def test_brw012_charts_are_drawn_by_the_partial_plotly_bundle(page, address):
+    """The browser gets plotly.js as assets/vendor/plotly-civmon.min.js (1.5 MB: scatter, bar, heatmap and
+    choropleth; scripts/plotly_bundle), never Dash's full 4.8 MB plotly.min.js; it may keep the file (its address
+    changes with it), and with it the county map, the tile map and the bars are drawn."""
+    from plotly.offline import get_plotlyjs_version
+
+    goto(page, address)
+    wait_charts(page)
+    bundles = [u for u in page.log.requests if "plotly" in u.rsplit("/", 1)[-1] and u.split("?")[0].endswith(".js")]
+    assert len(bundles) == 1 and "/assets/vendor/plotly-civmon.min.js?m=" in bundles[0], bundles
+    assert page.evaluate("Plotly.version") == get_plotlyjs_version()
+    response = page.request.get(bundles[0])
+    assert response.ok and "immutable" in response.headers["cache-control"]
+    missing = page.evaluate("""() => {
+        const known = Object.keys(Plotly.PlotSchema.get().traces);
+        return Array.from(document.querySelectorAll('.chart-card .js-plotly-plot'))
+            .flatMap(g => g.data.map(t => t.type || 'scatter')).filter(t => !known.includes(t));
+    }""")
+    assert not missing, missing
+    region_map = ("#card-funding-by-county .choroplethlocation" if "RO" in address   # counties' outlines
+                  else "#card-liaison-coverage-by-region .heatmaplayer .hm image")          # Kazakhstan's tiles
+    assert page.locator(region_map).count() > 0
+    assert page.locator(".js-plotly-plot .bars path").count() > 0
+    page.log.assert_clean()
