@@ -52,8 +52,18 @@ def create_app() -> dash.Dash:
     return app
 
 
+def _one_version_per_request(wsgi_app):
+    """Each request reads each database's data version once (queries.meta.one_version): its cache keys, the
+    regions and reference data kept per version, and the version it reports all agree."""
+    def app(environ, start_response):
+        with meta.one_version():
+            return wsgi_app(environ, start_response)
+    return app
+
+
 app = create_app()
 server = app.server
+server.wsgi_app = _one_version_per_request(server.wsgi_app)
 # What start-up built (plotly's validators, the pages, the catalogues, the geometry) lives as long as the process:
 # moved out of the collector's reach, it no longer lengthens full collections (the source of p95 spikes of ~100 ms
 # in bench_queries.py).

@@ -93,14 +93,9 @@ def _database_error(exc: Exception) -> bool:
 
 
 def dataset() -> str:
-    """Which data a result comes from: the database and its version, read once per request."""
-    if flask.has_request_context() and "civmon_dataset" in flask.g:
-        return flask.g.civmon_dataset
+    """Which data a result comes from: the database and its version (read once per request: dashboard.app)."""
     engine = db.get_engine()
-    value = f"{db.describe(engine)}#{meta.data_version(engine)}"
-    if flask.has_request_context():
-        flask.g.civmon_dataset = value
-    return value
+    return f"{db.describe(engine)}#{meta.data_version(engine)}"
 
 
 def key(kind: str, *parts: Any) -> str:

@@ -115,11 +115,16 @@ def euro_data(query_id: str, state: State, narrow: bool = True) -> pd.DataFrame:
     grants without a euro rate (queries.indicators.RateGap), empty when nothing is left out.
     narrow: the rows of the countries with rates only (in euro when they still use several currencies);
     else every row, and the charts draw the regions of the countries left out as having no euro amount."""
-    comparable, gaps = cache.cached("euro-comparable", (state.filter,), lambda: euro_comparable(state.filter))
-    if narrow and comparable is None:  # no country in the filter has a euro rate for all its grants
-        df = pd.DataFrame(columns=list(registry.get(query_id).columns))
+    def check():
+        return cache.cached("euro-comparable", (state.filter,), lambda: euro_comparable(state.filter))
+    if not narrow:
+        df = cache.query(query_id, state.filter).copy(deep=False)
+        # grants without a rate leave their region without a euro amount: with every amount there, none lacks one
+        gaps = () if df["amount_eur"].notna().all() else check()[1]
     else:
-        df = cache.query(query_id, comparable if narrow else state.filter).copy(deep=False)
+        comparable, gaps = check()
+        df = (pd.DataFrame(columns=list(registry.get(query_id).columns)) if comparable is None  # no country has
+              else cache.query(query_id, comparable).copy(deep=False))                        # all its rates
     df.attrs["rate_gaps"] = tuple(gaps)
     return df
 

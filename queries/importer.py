@@ -29,7 +29,7 @@ import pycountry
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from . import schema, settings, summary
+from . import meta, schema, settings, summary
 from .contract import KINDS, LOAD_ORDER, Column, Kind
 from .settings import DATA_DIR
 
@@ -1064,6 +1064,8 @@ def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, so
             pass
         except (sa.exc.IntegrityError, sa.exc.DataError) as exc:  # a rule the checks above missed
             raise _FileProblem(f"The database refused the file: {exc.orig}".rstrip() + ".") from None
+        finally:
+            meta.forget_version(engine)  # a web request that imports, then reads, reads the new version
         result.problems, result.problem_count = problems.sorted(), problems.count
     except _FileProblem as exc:
         result.problems, result.problem_count = [Problem(None, None, str(exc))], 1

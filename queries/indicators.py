@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from . import meta
 from . import schema as t
 from .contract import DOMAINS, LEVELS_OF_GOVERNMENT, PROCEDURES
 from .db import get_engine
@@ -129,26 +130,34 @@ def check(f: Filter, engine=None) -> None:
 
 def resolve(conn: sa.Connection, f: Filter) -> Scope:
     """Roll level-2 region codes up to their county and list the level-1 regions in scope."""
+    region1, regions = _regions_in_scope(conn, f.countries, f.regions)
+    return Scope(f, region1, regions)
+
+
+@meta.per_version  # regions change only with an import
+def _regions_in_scope(conn: sa.Connection, countries: tuple[str, ...], codes: tuple[str, ...]
+                      ) -> tuple[tuple[str, ...], tuple[Region, ...]]:
+    """(level-1 codes the region codes name, every level-1 region of the countries and those codes)."""
     r = t.regions
     region1: list[str] = []
-    if f.regions:
+    if codes:
         found = {row.code: row for row in conn.execute(
-            sa.select(r.c.code, r.c.level, r.c.parent_code).where(r.c.code.in_(f.regions)))}
-        unknown = [c for c in f.regions if c not in found]
+            sa.select(r.c.code, r.c.level, r.c.parent_code).where(r.c.code.in_(codes)))}
+        unknown = [c for c in codes if c not in found]
         if unknown:
             raise FilterError("unknown region code: {codes}", codes=", ".join(unknown))
-        for code in f.regions:
+        for code in codes:
             row = found[code]
             one = row.code if row.level == 1 else row.parent_code
             if one not in region1:
                 region1.append(one)
     stmt = sa.select(r.c.code, r.c.name, r.c.country, r.c.population).where(r.c.level == 1)
-    if f.countries:
-        stmt = stmt.where(r.c.country.in_(f.countries))
+    if countries:
+        stmt = stmt.where(r.c.country.in_(countries))
     if region1:
         stmt = stmt.where(r.c.code.in_(region1))
     regions = tuple(Region(*row) for row in conn.execute(stmt.order_by(r.c.country, r.c.code)))
-    return Scope(f, tuple(region1), regions)
+    return tuple(region1), regions
 
 
 def _years(f: Filter, data_years: list[int]) -> list[int]:
@@ -320,6 +329,7 @@ def authorities_without_officer(f: Filter, engine=None) -> pd.DataFrame:
 
 # --- funding ----------------------------------------------------------------------------------
 
+@meta.per_version
 def _rates(conn) -> dict[tuple[str, int], float]:
     x = t.exchange_rates
     return {(c, y): r for c, y, r in conn.execute(sa.select(x.c.currency, x.c.year, x.c.units_per_eur))}
@@ -345,6 +355,11 @@ class Currencies:
             if year is not None and start <= year and (end is None or year <= end):
                 return currency
         return self.latest(country)
+
+
+@meta.per_version
+def _currencies(conn) -> Currencies:
+    return Currencies(conn)
 
 
 def _rate(rates, currency: str, year: int):
@@ -440,7 +455,7 @@ def funding_by_county(f: Filter, engine=None) -> pd.DataFrame:
             parts[row.region1_code].append(MoneyPart(row.currency, row.year, int(row.grants), int(row.cents),
                                                      int(row.comp), float(row.eur), int(row.missing)))
         recipients = _recipients_per_region(conn, scope)
-        rates, currencies = _rates(conn), Currencies(conn)
+        rates, currencies = _rates(conn), _currencies(conn)
     rows = []
     for region in scope.regions:
         p = parts.get(region.code, [])

@@ -3,12 +3,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 from . import schema as t
 from .db import get_engine
+
+T = TypeVar("T")
+PER_VERSION_SIZE = 256  # results kept per function (filters × databases × versions)
 
 
 @dataclass(frozen=True)
@@ -20,11 +28,62 @@ class DatasetInfo:
     years: tuple[int, ...]
 
 
-def data_version(engine=None) -> str:
-    """The dataset's version, bumped by every import: a cache key for anything derived from the data."""
-    with (engine or get_engine()).connect() as conn:
-        return conn.execute(sa.select(t.dataset_info.c.value).where(t.dataset_info.c.key == "data_version")
-                            ).scalar() or "0"
+# Each database's data version, read once within `one_version()` (the web app: one request).
+_pinned: ContextVar[dict | None] = ContextVar("civmon_pinned_versions", default=None)
+
+
+@contextmanager
+def one_version():
+    """Within the block, each database's data version is read once: what the block derives uses one version
+    (an import landing meanwhile shows in the next block, whole), and the database is asked once, not per use."""
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def data_version(engine=None, conn: sa.Connection | None = None) -> str:
+    """The dataset's version, bumped by every import: a cache key for anything derived from the data.
+    Read on `conn` when given, else on a connection of `engine` (default: the configured database)."""
+    engine = conn.engine if conn is not None else engine or get_engine()
+    pinned = _pinned.get()
+    if pinned is not None and engine in pinned:
+        return pinned[engine]
+    stmt = sa.select(t.dataset_info.c.value).where(t.dataset_info.c.key == "data_version")
+    if conn is not None:
+        version = conn.execute(stmt).scalar() or "0"
+    else:
+        with engine.connect() as own:
+            version = own.execute(stmt).scalar() or "0"
+    if pinned is not None:
+        pinned[engine] = version
+    return version
+
+
+def forget_version(engine) -> None:
+    """After a write that bumps the version (an import), `one_version()`'s block reads it again."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        pinned.pop(engine, None)
+
+
+def per_version(fn: Callable[..., T]) -> Callable[..., T]:
+    """fn(conn, *args) kept by (database, data version, args), for what changes only with an import: reference
+    tables, the regions a filter names. The result is shared between callers, who must not change it."""
+    memo: OrderedDict = OrderedDict()
+
+    @functools.wraps(fn)
+    def kept(conn: sa.Connection, *args):
+        key = (conn.engine, data_version(conn=conn), args)
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]
+        value = memo[key] = fn(conn, *args)
+        if len(memo) > PER_VERSION_SIZE:
+            memo.popitem(last=False)
+        return value
+    return kept
 
 
 def dataset_info(engine=None) -> DatasetInfo:

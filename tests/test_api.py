@@ -138,13 +138,17 @@ def test_api005_xlsx_opens_with_the_same_rows(client, small_db, chart_id):
     assert about["chart"] == chart_id and "Romania" in about["filters"] and about["source"].startswith("Source")
 
 
-def test_api006a_json_says_which_countries_a_euro_comparison_leaves_out(client, small_db):
-    doc = client.get("/api/v1/charts/funding-by-year.json").get_json()
+@pytest.mark.parametrize("chart_id", ["funding-by-year", "funding-by-county"])
+def test_api006a_json_says_which_countries_a_euro_comparison_leaves_out(client, small_db, chart_id):
+    """funding-by-year compares only the countries with every rate; funding-by-county keeps every county and
+    marks those without a euro amount (and looks for the grants without a rate only then): both say who."""
+    doc = client.get(f"/api/v1/charts/{chart_id}.json").get_json()
     _f, gaps = indicators.euro_comparable(Filter(), engine=small_db)
     assert gaps and doc["left_out"] == [{"country": g.country, "currency": g.currency, "years": list(g.years),
                                          "grants": g.grants} for g in gaps]
     assert doc["note"] and all(g.currency in doc["note"] for g in gaps)
-    assert client.get("/api/v1/charts/funding-by-year.json?country=BG").get_json()["left_out"] == []
+    for search in ("?country=BG", "?country=RO"):
+        assert client.get(f"/api/v1/charts/{chart_id}.json{search}").get_json()["left_out"] == []
 
 
 def test_api006_numbers_are_the_pages_numbers(client):

@@ -165,3 +165,35 @@ def test_cache006_a_callback_answer_is_kept_whole_until_the_data_changes(cb, sma
     amounts, _ = _posted_amounts(client, other)      # the failed answer was not kept: drawn now
     assert amounts["RO-AB"] > 0
     assert service.FAILED.startswith("Something went wrong")
+
+
+def test_cache007_a_request_reads_the_data_version_once(cb, small_db, tmp_path):
+    """A request reads the data version once (dashboard.app wraps each in queries.meta.one_version): its cache
+    keys, the regions and currencies kept per version, and the version the answer reports all agree. Uncached,
+    the API's rows for one county take 3 statements: the version, the sums and the recipients (every grant there
+    has a euro rate, so none is looked for without one)."""
+    import sqlalchemy as sa
+
+    from dashboard.app import server
+
+    client = server.test_client()
+    url = "/api/v1/charts/funding-by-county.json?country=RO&region=RO-AB&year_from=2024&year_to=2024"
+    statements: list[str] = []
+    sa.event.listen(db.get_engine(), "before_cursor_execute",
+                    lambda conn, cursor, stmt, *args: statements.append(" ".join(stmt.split())))
+    first = client.get(url).get_json()
+    reads = [s for s in statements if s.startswith("SELECT dataset_info.value FROM dataset_info WHERE")]
+    assert len(reads) == 1, statements
+    statements.clear()
+    assert client.get(url).get_json()["rows"] == first["rows"]
+    assert len(statements) == 1, statements     # the version; the rows come from the cache
+    statements.clear()
+    assert client.get(url.replace("2024", "2023")).status_code == 200
+    assert len(statements) == 3, statements     # not cached, but the region and currencies kept for the version
+
+    path = tmp_path / "grants.csv"
+    path.write_text(NEW_GRANT, encoding="utf-8")
+    assert importer.import_file(db.get_engine(), "grants", path).ok
+    after = client.get(url).get_json()
+    assert after["data_version"] == first["data_version"] + 1
+    assert after["rows"][0]["amount"] == first["rows"][0]["amount"] + 1500

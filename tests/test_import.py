@@ -585,3 +585,30 @@ def test_imp050_sqlite_connection_settings_are_restored(sqlite_engine, tmp_path)
     assert temp_store() == before
     with sqlite_engine.connect() as conn:
         assert sa.inspect(conn).get_temp_table_names() == []
+
+
+def test_imp051_regions_and_currencies_kept_per_data_version_follow_an_import(base, tmp_path):
+    """Queries keep the regions a filter names and the currencies per data version (queries.meta.per_version):
+    the next query after an import that changes them answers with the new ones, also within one web request
+    (meta.one_version), which reads the version once but again after an import."""
+    from queries import Filter, FilterError, meta, registry
+
+    def counties(f):
+        df = registry.get("funding-by-county").run(f, engine=base)
+        return {r.region_code: (r.currency, r.per_1000_inhabitants) for r in df.itertuples()}
+
+    with meta.one_version():
+        assert counties(Filter(countries=("RO",))) == {"RO-B": ("RON", 0.0), "RO-CJ": ("RON", 1.84)}
+        with pytest.raises(FilterError, match="unknown region code: RO-AB"):
+            counties(Filter(countries=("RO",), regions=("RO-AB",)))
+        regions = rows_csv("regions", {"code": "RO-CJ", "name": "Cluj", "population": "1000"},
+                           {"code": "RO-AB", "name": "Alba", "population": "325941"})
+        assert load(base, tmp_path, "regions", regions).ok
+        assert counties(Filter(countries=("RO",))) == {"RO-AB": ("RON", 0.0), "RO-B": ("RON", 0.0),
+                                                      "RO-CJ": ("RON", 1250.5)}
+        assert counties(Filter(countries=("RO",), regions=("RO-AB",))) == {"RO-AB": ("RON", 0.0)}
+    # a county without grants is stated in the country's currency of the last year asked for
+    assert counties(Filter(countries=("BG",), year_to=2026)) == {"BG-18": ("EUR", 0.0)}
+    assert load(base, tmp_path, "currencies", "country,currency,from_year,to_year\nBG,BGN,1999,2026\n"
+                                              "BG,EUR,2027,\n").ok
+    assert counties(Filter(countries=("BG",), year_to=2026)) == {"BG-18": ("BGN", 0.0)}
