@@ -128,29 +128,43 @@ def measure_callbacks(base: str, repeat: int):
     return results
 
 
+DRAWN = ("n => [...document.querySelectorAll('.js-plotly-plot')]"   # every chart drawn, and the headline figures
+         ".filter(e => e.data && e.data.length && e.querySelector('.main-svg')).length >= n"
+         " && !document.querySelector('.kpi-loading') && document.querySelector('.kpi-value')")
+
+
+def open_page(page, url: str, n: int) -> float:
+    """Seconds from opening the address to every chart drawn."""
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(DRAWN, arg=n, timeout=30000)
+    return time.perf_counter() - t0
+
+
 def measure_pages(base: str):
+    """Per page (?country=RO): median of 3 opens in one tab (the browser's cache warm: a colleague's second
+    page), median of 3 opens each in a new, empty browser profile (a first visit), and the bytes of the last
+    warm open."""
     from playwright.sync_api import sync_playwright
     out = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ.get("CIVMON_CHROMIUM", "/usr/bin/chromium"),
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                           "--disable-component-update", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        viewport = {"width": 1400, "height": 1000}
+        page = browser.new_page(viewport=viewport)
         for path, chart_ids in PAGES.items():
             n = sum(1 for c in chart_ids if charts.get(c).build is not charts.build_table)
-            times = []
-            for _ in range(3):
-                t0 = time.perf_counter()
-                page.goto(base + path + "?country=RO")
-                page.wait_for_function(  # every chart drawn, and the headline figures
-                    "n => [...document.querySelectorAll('.js-plotly-plot')]"
-                    ".filter(e => e.data && e.data.length && e.querySelector('.main-svg')).length >= n"
-                    " && !document.querySelector('.kpi-loading') && document.querySelector('.kpi-value')",
-                    arg=n, timeout=30000)
-                times.append(time.perf_counter() - t0)
+            url = base + path + "?country=RO"
+            warm = [open_page(page, url, n) for _ in range(3)]
             sent = page.evaluate("performance.getEntriesByType('navigation').concat("
                                  "performance.getEntriesByType('resource')).reduce((s, e) => s + e.transferSize, 0)")
-            out[path] = (statistics.median(times), times[0], sent)
+            cold = []
+            for _ in range(3):
+                context = browser.new_context(viewport=viewport)
+                cold.append(open_page(context.new_page(), url, n))
+                context.close()
+            out[path] = (statistics.median(warm), statistics.median(cold), sent)
         browser.close()
     return out
 
@@ -180,10 +194,10 @@ def main() -> int:
         server.wait()
     if results:
         print_callbacks(results, args.cache)
-    print("\npage fully drawn in Chromium (median of 3, ?country=RO):")
-    for path, (seconds, first, sent) in pages.items():
-        print(f"  {path:15} {seconds:5.2f} s (target 1.5 s; first of the 3 opens {first:.2f} s), "
-              f"{sent / 1024:.0f} KB sent on the last open (browser cache warm)")
+    print("\npage fully drawn in Chromium, ?country=RO (target 1.5 s): median of 3 opens, browser cache warm / "
+          "empty (a new profile each)")
+    for path, (warm, cold, sent) in pages.items():
+        print(f"  {path:15} warm {warm:5.2f} s   empty {cold:5.2f} s   {sent / 1024:.0f} KB sent on the last warm open")
     return 0
 
 
