@@ -52,6 +52,17 @@ def _without(df, state: State) -> str | None:
     return tr("without {countries}").format(countries=", ".join(names)) if names else None
 
 
+def _no_minimum(state: State) -> str | None:
+    """'No legal minimum recorded: Kazakhstan, Serbia': the countries in view whose consultations have no legal
+    minimum period to respect, so none of them counts as on time (SPEC), which a bare 0.0 % would not say."""
+    tr = i18n.translator(state.lang)
+    df = _run("consultation-periods", state)
+    names = list(dict.fromkeys(i18n.country_name(country, state.lang)
+                               for country, days in zip(df["country"], df["min_comment_days"])
+                               if days is None or days != days))
+    return tr("No legal minimum recorded: {countries}").format(countries=", ".join(names)) if names else None
+
+
 def _notes(*notes) -> str | None:
     return " · ".join(n for n in notes if n) or None
 
@@ -109,7 +120,7 @@ def consultations(state: State) -> dbc.Row:
         c.kpi(tr("Comments accepted"), i18n.percent(_pct(_sum(df, "comments_accepted"), comments), state.lang), d,
               "kpi-accepted", _change(df, "acceptance_pct", state, pct=True)),
         c.kpi(tr("Legal minimum period respected"), i18n.percent(_pct(_sum(df, "on_time"), n), state.lang), d,
-              "kpi-on-time", _change(df, "on_time_pct", state, pct=True)),
+              "kpi-on-time", _notes(_change(df, "on_time_pct", state, pct=True), _no_minimum(state))),
     ])
 
 
@@ -154,7 +165,7 @@ def overview(state: State) -> dbc.Row:
         c.kpi(tr("Consultations on time in {year}").format(year=year(cons)),
               i18n.percent(last(cons, "on_time_pct"), state.lang),
               _definition("consultation-participation", state), "kpi-on-time",
-              _change(cons, "on_time_pct", state, pct=True)),
+              _notes(_change(cons, "on_time_pct", state, pct=True), _no_minimum(state))),
         c.kpi(tr("Training participants in {year}").format(year=year(train)),
               i18n.number(last(train, "participants"), state.lang),
               _definition("training-reach", state), "kpi-participants", _change(train, "participants", state)),

@@ -316,6 +316,24 @@ def test_cb022_figures_built_unvalidated_are_what_plotly_would_validate(cb, smal
 
 
 
+def test_cb025_a_country_without_a_legal_minimum_period_is_named_on_the_on_time_card(cb, small_db):
+    """Consultations of a country with no legal minimum period (no consultation rule: Kazakhstan here) never
+    count as on time (SPEC); the on-time card names such countries instead of leaving a bare 0.0 % to be read
+    as a finding, on the consultations page and on the overview, in the reader's language."""
+    def on_time(search, area):
+        row = cb.draw_kpis(search, {"type": "kpi-state", "area": area})
+        card = next(n for n in _components(row) if getattr(n, "className", "") == "kpi"
+                    and getattr(n.children[1], "id", None) == "kpi-on-time")
+        return card.children[1].children, card.children[2].children
+
+    value, note = on_time("?country=KZ", "consultations")
+    assert value == "0.0%" and "No legal minimum recorded: Kazakhstan" in note
+    assert "No legal minimum recorded: Kazakhstan" in on_time("?country=KZ", "overview")[1]
+    _value, note = on_time("", "consultations")     # every country: only those without a rule are named
+    assert "No legal minimum recorded: Kazakhstan" in note and "Romania" not in note
+    assert "legal minimum" not in (on_time("?country=RO", "consultations")[1] or "")
+    assert on_time("?country=KZ&lang=ro", "consultations")[1].startswith("Fără perioadă minimă legală înregistrată:")
+
 def test_cb024_the_browsers_plotly_bundle_draws_every_trace_type_the_charts_use(cb, small_db):
     """The browser draws with assets/vendor/plotly-civmon.min.js, plotly.js with only some trace types
     (scripts/plotly_bundle): every chart of every kind of view uses only those, and the bundle is the plotly.js
