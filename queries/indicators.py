@@ -511,7 +511,15 @@ def _basis(conn, scope: Scope) -> Basis:
     s = t.s_grants
     stmt = sa.select(s.c.currency).distinct().where(scope.where(s, level_col=s.c.funder_level)).limit(2)
     found = conn.execute(stmt).scalars().all()
-    return Basis(found[0] if len(found) == 1 else "EUR")
+    return Basis(found[0]) if len(found) == 1 else Basis("EUR") if found else _basis_without_grants(conn, scope)
+
+
+def _basis_without_grants(conn, scope: Scope) -> Basis:
+    """No grant in the filter: the currency of the countries asked for in its last year, when they share one
+    (Romania's 2030 is stated in RON, not EUR), else euro."""
+    countries = scope.filter.countries or tuple({r.country for r in scope.regions})
+    used = {_currencies(conn).in_year(country, scope.filter.year_to) for country in countries}
+    return Basis(used.pop()) if len(used) == 1 and None not in used else Basis("EUR")
 
 
 def _basis_and_total(conn, scope: Scope) -> tuple[Basis, float, int]:
@@ -522,6 +530,8 @@ def _basis_and_total(conn, scope: Scope) -> tuple[Basis, float, int]:
                   sa.func.sum(s.c.unconverted))
         .where(scope.where(s, level_col=s.c.funder_level)).group_by(s.c.currency)).all()
     missing = sum(int(m) for *_, m in per_currency)
+    if not per_currency:
+        return _basis_without_grants(conn, scope), 0.0, 0
     if len(per_currency) == 1:
         currency, cents, _eur, _missing = per_currency[0]
         return Basis(currency), int(cents) / 100.0, missing

@@ -259,3 +259,15 @@ def test_ind015_breakdowns_across_currencies_are_in_euro(db):
     # the RON 2022 grant (g5, C Youth) has no rate: its euro sum and every share are incomplete
     assert top["R3"]["amount"] is None and top["R1"]["amount"] == round(1000 / 4.9465 + 2000 / 4.9746, 2)
     assert top["R1"]["share_pct"] is None
+
+
+def test_ind044_years_without_grants_are_stated_in_the_countrys_currency(db):
+    """A filter with no grant states its zero amounts in the currency of the countries asked for in the last year
+    asked for (not in euro, which the country did not use), and in euro for several currencies."""
+    assert run("funding-by-year", db, country="RO", year_from=2030, year_to=2030) == [
+        {"year": 2030, "grants": 0, "amount": 0.0, "currency": "RON", "amount_eur": 0.0,
+         "competitive_share_pct": None}]
+    assert {r["currency"] for r in run("funding-by-domain", db, country="KZ", year_from=2030, year_to=2030)} == {"KZT"}
+    assert run("funding-by-year", db, country="BG", year_from=2025, year_to=2025)[0]["currency"] == "BGN"
+    assert run("funding-by-year", db, country="BG", year_from=2026, year_to=2026)[0]["currency"] == "EUR"
+    assert run("funding-by-year", db, country="RO,KZ", year_from=2030, year_to=2030)[0]["currency"] == "EUR"
