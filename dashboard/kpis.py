@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from queries import FilterError, indicators, registry
+from queries import FilterError, indicators, meta, registry
 
 from . import cache, charts, components as c, i18n, state as st
 from .state import State
@@ -56,10 +56,9 @@ def _no_minimum(state: State) -> str | None:
     """'No legal minimum recorded: Kazakhstan, Serbia': the countries in view whose consultations have no legal
     minimum period to respect, so none of them counts as on time (SPEC), which a bare 0.0 % would not say."""
     tr = i18n.translator(state.lang)
-    df = _run("consultation-periods", state)
-    names = list(dict.fromkeys(i18n.country_name(country, state.lang)
-                               for country, days in zip(df["country"], df["min_comment_days"])
-                               if days is None or days != days))
+    f, info = state.filter, meta.dataset_info()  # kept per data version: no query on the headline figures' path
+    countries = f.countries or tuple(dict.fromkeys(r.split("-")[0] for r in f.regions)) or info.countries
+    names = [i18n.country_name(c, state.lang) for c in countries if c not in info.ruled_countries]
     return tr("No legal minimum recorded: {countries}").format(countries=", ".join(names)) if names else None
 
 

@@ -26,6 +26,7 @@ class DatasetInfo:
     last_import_at: dt.datetime | None
     countries: tuple[str, ...]
     years: tuple[int, ...]
+    ruled_countries: frozenset[str] = frozenset()  # with a legal minimum consultation period (consultation_rules)
 
 
 # Each database's data version, read once within `one_version()` (the web app: one request).
@@ -100,12 +101,13 @@ def _dataset_info(engine, _version: str) -> DatasetInfo:
                                        .order_by(t.regions.c.country)).scalars())
         spans = [conn.execute(sa.select(sa.func.min(s.c.year), sa.func.max(s.c.year))).one()
                  for s in (t.s_grants, t.s_consultations, t.s_trainings)]
+        ruled = frozenset(conn.execute(sa.select(t.consultation_rules.c.country)).scalars())
     lows = [lo for lo, _ in spans if lo is not None]
     highs = [hi for _, hi in spans if hi is not None]
     years = tuple(range(min(lows), max(highs) + 1)) if lows else ()
     last = info.get("last_import_at")
     return DatasetInfo(info.get("demo"), int(info.get("data_version", 0) or 0),
-                       dt.datetime.fromisoformat(last) if last else None, countries, years)
+                       dt.datetime.fromisoformat(last) if last else None, countries, years, ruled)
 
 
 def level1_regions(countries: tuple[str, ...] = (), engine=None) -> list[tuple[str, str, str]]:

@@ -332,6 +332,7 @@ def test_cb025_a_country_without_a_legal_minimum_period_is_named_on_the_on_time_
     _value, note = on_time("", "consultations")     # every country: only those without a rule are named
     assert "No legal minimum recorded: Kazakhstan" in note and "Romania" not in note
     assert "legal minimum" not in (on_time("?country=RO", "consultations")[1] or "")
+    assert "No legal minimum recorded: Kazakhstan" in on_time("?region=KZ-75", "consultations")[1]
     assert on_time("?country=KZ&lang=ro", "consultations")[1].startswith("Fără perioadă minimă legală înregistrată:")
 
 def test_cb024_the_browsers_plotly_bundle_draws_every_trace_type_the_charts_use(cb, small_db):
