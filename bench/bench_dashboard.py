@@ -36,8 +36,8 @@ PAGES = {"/": ["funding-by-county", "liaison-coverage-by-year", "funding-by-year
          "/training": [c for c in charts.CHARTS if c.startswith("training")]}
 FILTERS = {"whole country": "?country=RO", "one region": "?country=RO&region=RO-CJ",
            "3 years": "?country=RO&year_from=2021&year_to=2023", "all countries": ""}
-DRAW = '..{"chart":["MATCH"],"type":"chart-graph"}.figure...{"chart":["MATCH"],"type":"chart-table"}.children..'
-TABLE = None  # a duplicate output: its key carries a hash, read from /_dash-dependencies at start
+DRAW = None   # the output keys of the chart callbacks, read from /_dash-dependencies at start (a duplicate
+TABLE = None  # output's key carries a hash; and the figure's callback also drew the table before 2026-12-02)
 KPIS = None   # the headline figures' callback (kpis.slot), when the server has one
 AREAS = {"/": "overview", "/liaison": "liaison", "/funding": "funding", "/consultations": "consultations",
          "/training": "training"}
@@ -90,16 +90,25 @@ def page_body(path: str, search: str) -> dict:
 
 
 def chart_body(chart_id: str, search: str) -> dict:
-    graph = {"chart": chart_id, "type": "chart-graph"}
-    table = {"chart": chart_id, "type": "chart-table"}
+    """The draw callback of a chart as the browser posts it: a figure's (chart-state store) or a table's."""
     is_table = charts.get(chart_id).build is charts.build_table
     store = {"chart": chart_id, "type": "table-state" if is_table else "chart-state"}
-    outputs = [{"id": table, "property": "children"}] if is_table else \
-        [{"id": graph, "property": "figure"}, {"id": table, "property": "children"}]
-    return {"output": TABLE if is_table else DRAW, "outputs": outputs if not is_table else outputs[0],
+    output = TABLE if is_table else DRAW
+    return {"output": output, "outputs": _outputs(output, chart_id),
             "inputs": [{"id": store, "property": "data", "value": search}],
             "changedPropIds": [json.dumps(store, sort_keys=True, separators=(",", ":")) + ".data"],
             "state": [{"id": store, "property": "id", "value": store}]}
+
+
+def _outputs(output: str, chart_id: str):
+    """The `outputs` of a request from a callback's output key: one {id, property}, or a list for several."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    outs = []
+    for part in parts:
+        id_json, prop = part.rsplit(".", 1)
+        outs.append({"id": {k: (chart_id if v == ["MATCH"] else v) for k, v in json.loads(id_json).items()},
+                     "property": prop.split("@")[0]})
+    return outs if output.startswith("..") else outs[0]
 
 
 def kpi_body(area: str, search: str) -> dict:
@@ -111,8 +120,9 @@ def kpi_body(area: str, search: str) -> dict:
 
 
 def measure_callbacks(base: str, repeat: int):
-    global TABLE, KPIS
+    global DRAW, TABLE, KPIS
     deps = json.loads(urllib.request.urlopen(base + "/_dash-dependencies").read())
+    DRAW = next(d["output"] for d in deps if "chart-state" in d["inputs"][0]["id"] and "chart-graph" in d["output"])
     TABLE = next(d["output"] for d in deps if "table-state" in d["inputs"][0]["id"])
     KPIS = next((d["output"] for d in deps if "kpi-state" in d["inputs"][0]["id"]), None)
     results = {}

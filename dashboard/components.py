@@ -39,6 +39,11 @@ def chart_table_id(chart_id: str) -> dict:
     return {"type": "chart-table", "chart": chart_id}
 
 
+def chart_data_toggle_id(chart_id: str) -> dict:
+    """The summary that opens a figure's table ("Show the data behind this chart")."""
+    return {"type": "chart-data-toggle", "chart": chart_id}
+
+
 def _(text: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return text
@@ -175,9 +180,9 @@ def problem_view(state: State, message: str) -> html.Div:
 # --- content -----------------------------------------------------------------------------------
 
 def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
-    """A card with the chart's title, its download / share menu and its definition; the figure and its data
-    table are filled by a callback (one request per chart), the table one click away as the chart's text
-    alternative. The card's column carries the chart's id: a link to the view ends in #<chart-id>."""
+    """A card with the chart's title, its download / share menu and its definition; the figure is filled by a
+    callback (one request per chart), its data table one click away as the chart's text alternative, fetched
+    on that click. The card's column carries the chart's id: a link to the view ends in #<chart-id>."""
     tr = i18n.translator(state.lang)
     chart = charts.get(chart_id)
     q = chart.query
@@ -192,8 +197,11 @@ def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
             html.Div(dcc.Loading(dcc.Graph(id=chart_graph_id(chart_id), config=charts.GRAPH_CONFIG,
                                            figure=_placeholder_figure(chart.height), className="chart-graph"),
                                  type="dot"), role="figure", **{"aria-label": tr(chart.title)}),
-            html.Details([html.Summary(tr("Show the data behind this chart")),
-                          html.Div(id=chart_table_id(chart_id), className="mt-2")], className="chart-data"),
+            # the table is fetched when the summary is first opened (callbacks.draw_chart_data)
+            html.Details([html.Summary(tr("Show the data behind this chart"), id=chart_data_toggle_id(chart_id)),
+                          html.Div(html.P(tr("Loading the data…"), className="small text-muted mb-0"),
+                                   id=chart_table_id(chart_id), className="mt-2", **{"aria-live": "polite"})],
+                         className="chart-data"),
         ]
     body.append(dcc.Store(id=chart_state_id(chart_id), data=state.search))
     return dbc.Col(dbc.Card([

@@ -72,13 +72,11 @@ def serve(env: dict, folder: Path, workers: int = 2) -> Served:
 
 
 def chart_callback(chart_id: str, search: str) -> dict:
-    """The body of the request a browser sends to draw one chart card for an address (draw_chart's callback)."""
+    """The body of the request a browser sends to draw one chart's figure for an address (draw_chart's callback)."""
     import json
     store = {"chart": chart_id, "type": "chart-state"}
-    return {"output": '..{"chart":["MATCH"],"type":"chart-graph"}.figure...{"chart":["MATCH"],"type":"chart-table"}'
-                      '.children..',
-            "outputs": [{"id": {"chart": chart_id, "type": "chart-graph"}, "property": "figure"},
-                        {"id": {"chart": chart_id, "type": "chart-table"}, "property": "children"}],
+    return {"output": '{"chart":["MATCH"],"type":"chart-graph"}.figure',
+            "outputs": {"id": {"chart": chart_id, "type": "chart-graph"}, "property": "figure"},
             "inputs": [{"id": store, "property": "data", "value": search}],
             "changedPropIds": [json.dumps(store, sort_keys=True, separators=(",", ":")) + ".data"],
             "state": [{"id": store, "property": "id", "value": store}]}

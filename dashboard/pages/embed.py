@@ -37,13 +37,12 @@ def layout(chart_id=None, **query):
     elif chart.build is charts.build_table:
         body = html.Div(html.Div(id=c.chart_table_id(chart.id)), className="embed-figure embed-table")
     else:
-        body = html.Div([
+        body = html.Div(
             html.Div(dcc.Graph(id=c.chart_graph_id(chart.id), config=charts.GRAPH_CONFIG, responsive=True,
                                figure=c._placeholder_figure(chart.height), className="chart-graph",
                                style={"height": "100%", "width": "100%"}),
                      role="figure", className="embed-graph", **{"aria-label": title}),
-            html.Div(id=c.chart_table_id(chart.id), hidden=True),  # draw_chart fills it; the figure is what shows
-        ], className="embed-figure")
+            className="embed-figure")
     return html.Div(html.Main([
         html.Header([
             html.H1(title, className="embed-title"),

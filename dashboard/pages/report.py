@@ -74,8 +74,7 @@ def _chart(chart, state) -> html.Section:
     else:
         body = [html.Div(dcc.Graph(id=c.chart_graph_id(chart.id), config=registry.GRAPH_CONFIG,
                                    figure=c._placeholder_figure(chart.height), className="chart-graph"),
-                         role="figure", **{"aria-label": title}),
-                html.Div(id=c.chart_table_id(chart.id), hidden=True)]  # draw_chart fills it; the figure is what shows
+                         role="figure", **{"aria-label": title})]
     return html.Section([
         html.H2(title, className="h5 mb-1"),
         html.P(tr(chart.query.definition), className="small text-muted mb-2 chart-definition"),

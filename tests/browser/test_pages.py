@@ -117,6 +117,8 @@ def test_brw005_axe_finds_no_serious_or_critical_violation(page, address):
     # the tables behind the charts are part of the page too
     for summary in page.locator(".chart-data summary").all():
         summary.click()
+    for data in page.locator(".chart-data").all():  # each table is fetched when its summary is opened
+        expect(data.locator(".dash-spreadsheet, p:not(.text-muted)").first).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", page.locator("#_pages_content [lang]").first
                                                    .get_attribute("lang"))
     results = Axe().run(page)
@@ -225,4 +227,37 @@ def test_brw012_charts_are_drawn_by_the_partial_plotly_bundle(page, address):
                   else "#card-liaison-coverage-by-region .heatmaplayer .hm image")          # Kazakhstan's tiles
     assert page.locator(region_map).count() > 0
     assert page.locator(".js-plotly-plot .bars path").count() > 0
+    page.log.assert_clean()
+
+
+def test_brw013_a_charts_table_and_its_code_come_when_the_reader_opens_them(page):
+    """A figure's table ("Show the data behind this chart") is fetched, with the DataTable's code, when a reader
+    first opens it, from the keyboard too; closing and opening it again asks the server nothing more."""
+    goto(page, "/funding?country=RO")
+    wait_charts(page)
+
+    def table_code():
+        return [u for u in page.log.requests if "async-table" in u]
+
+    def callbacks():
+        return sum(1 for u in page.log.requests if u.endswith("/_dash-update-component"))
+    assert not table_code() and page.locator(".dash-spreadsheet").count() == 0
+    card = page.locator("#card-funding-by-county")
+    summary = card.locator(".chart-data summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    table = card.locator(".chart-data .dash-spreadsheet-container")
+    expect(table).to_be_visible()
+    expect(table).to_contain_text("RO-AB")  # the first of Romania's counties, by code
+    expect(table).to_contain_text("Alba")
+    expect(card.locator(".chart-data")).not_to_contain_text("Loading the data")
+    assert table_code()
+    asked = callbacks()
+    summary.click()
+    expect(table).to_be_hidden()
+    summary.click()
+    expect(table).to_be_visible()
+    page.wait_for_timeout(300)
+    assert callbacks() == asked
+    assert page.locator(".dash-spreadsheet-container").count() == 1  # the other charts' tables were not fetched
     page.log.assert_clean()
