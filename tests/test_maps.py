@@ -183,6 +183,12 @@ def test_map009_map_config_serves_the_topojson_locally():
     assert maps.MAP_CONFIG["displaylogo"] is False
     topo = json.loads((maps.ASSETS_DIR / "topojson" / "world_110m.json").read_text())
     assert topo["type"] == "Topology" and {"countries", "land", "coastlines"} <= set(topo["objects"])
+    # the file is empty because the base map is hidden: a map that showed land or coastlines would draw none
+    assert all(not layer["geometries"] for layer in topo["objects"].values())
+    fig = maps.region_map(frame("RO"), country="RO", value_col="grants", value_label="Grants")
+    assert fig.layout.geo.visible is False
+    assert not any(fig.layout.geo[f"show{layer}"] for layer in
+                   ("land", "ocean", "lakes", "rivers", "countries", "coastlines", "subunits", "frame"))
 
 
 def test_map010_edge_cases():
