@@ -206,11 +206,14 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     values = [v for v in df[value] if v is not None and not pd.isna(v)]
     layout = dict(height=chart.height, separators=_separators(state.lang), annotations=[])
     if len(values) == 1 and len(df) == 1:  # one region: its value in words instead of a colour bar
-        digits = 1 if chart.fmt.endswith(".1f") else 0
+        words = f"<b>{df['region_name'].iloc[0]}</b><br>{label}: {_number(chart, values[0], state)}"
+    else:  # one value for every region (no grant in 2030: all 0): said in words, the colour bar left out
+        same = _same_value(chart, values, len(df), state)
+        words = f"<b>{label}</b><br>{same}" if same else None
+    if words:
         layout["annotations"].append(dict(
-            text=f"<b>{df['region_name'].iloc[0]}</b><br>{label}: {i18n.number(values[0], state.lang, digits)}",
-            xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="top", showarrow=False, align="left",
-            font=dict(size=13)))
+            text=words, xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="top", showarrow=False,
+            align="left", font=dict(size=13)))
     if note:  # under the map and its "no data" line: a title would push the blocks' labels onto the tiles
         lines = textwrap.wrap(note, 46)
         layout["annotations"].append(dict(
@@ -225,6 +228,23 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
                            country_name=lambda cc: i18n.country_name(cc, state.lang), geometry="url",
                            # a colour scale of one value says nothing (its ticks all read the same)
                            colorbar=len(set(values)) > 1, layout=layout)
+
+
+def _number(chart: Chart, value, state: State) -> str:
+    """A value in words: a percentage with its sign, else one decimal for a ".1f" chart, else whole."""
+    if chart.value.endswith("_pct"):
+        return i18n.percent(value, state.lang)
+    return i18n.number(value, state.lang, 1 if chart.fmt.endswith(".1f") else 0)
+
+
+def _same_value(chart: Chart, values: list, rows: int, state: State) -> str | None:
+    """"Every region: 0" when the regions shown (several) all have one value: a map of one colour, or bars all
+    of one length (none at 0), would otherwise not say what that value is."""
+    if rows < 2 or not values or len(set(values)) > 1:
+        return None
+    tr = i18n.translator(state.lang)
+    text = tr("Every region: {value}") if len(values) == rows else tr("Every region with data: {value}")
+    return text.format(value=_number(chart, values[0], state))
 
 
 def _labels(names, *qualifiers, width: int = 38) -> list[str]:
@@ -266,6 +286,8 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     shown = df.head(RANKING_ROWS).iloc[::-1]
     title = (tr("The {shown} highest of {total}; every region is in the data table").format(
         shown=len(shown), total=len(df)) if len(df) > len(shown) else None)
+    same = _same_value(chart, [v for v in df[value] if v is not None and not pd.isna(v)], len(df), state)
+    title = ". ".join(t for t in (same, title) if t) or None  # all at 0 %: no bar to see, the caption says so
     df = shown
     bars = dict(type="bar", x=df[value], y=_labels(df["name"], list(df["region_code"]), width=60), orientation="h",
                 customdata=df["region_code"], marker=dict(color=PALETTE[0]),

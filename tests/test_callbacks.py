@@ -399,3 +399,23 @@ def test_cb023_headline_figures_are_drawn_by_their_own_callback(cb, small_db):
     assert not _by_id(bad, {"type": "kpi-state", "area": "funding"})
     assert cb.draw_kpis("?region=RO-XX", {"type": "kpi-state", "area": "funding"}).children.startswith("unknown region")
     assert cb.draw_kpis("?country=RO", {"type": "kpi-state", "area": "nowhere"}) is None
+
+
+def test_cb026_a_map_or_ranking_whose_regions_all_have_one_value_says_it_in_words(cb, small_db):
+    """No grant in a year: every county is 0. The map has one colour and no colour bar (a scale of one value says
+    nothing), the ranking no bar to see; both say "Every region: 0" instead of leaving a yellow map or an empty
+    plot to be read. Where values differ, no such line."""
+    fig, _ = cb.render_chart("funding-by-county", "?country=RO&year_from=2030&year_to=2030")
+    words = [a.text for a in fig.layout.annotations]  # one county has no population: no amount per inhabitant
+    assert words[-1] == "<b>Amount per 1,000 inhabitants (RON)</b><br>Every region with data: 0", words
+    assert "no data (1)" in words[0]
+    assert all(t.showscale is False for t in fig.data)
+    fig, _ = cb.render_chart("funding-by-county-ranking", "?country=RO&year_from=2030&year_to=2030")
+    assert fig.layout.title.text == "Every region: 0" and set(fig.data[0].x) == {0}
+    fig, _ = cb.render_chart("funding-by-county-ranking", "?country=RO&year_from=2030&year_to=2030&lang=ro")
+    assert fig.layout.title.text == "Toate regiunile: 0"
+    fig, _ = cb.render_chart("funding-by-county", "?country=RO")
+    assert not any("Every region" in (a.text or "") for a in fig.layout.annotations)
+    assert any(t.showscale is not False for t in fig.data)
+    fig, _ = cb.render_chart("funding-by-county-ranking", "?country=RO")
+    assert "Every region" not in (fig.layout.title.text or "")
