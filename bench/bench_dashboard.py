@@ -119,12 +119,17 @@ def kpi_body(area: str, search: str) -> dict:
             "state": [{"id": store, "property": "id", "value": store}]}
 
 
-def measure_callbacks(base: str, repeat: int):
+def read_callbacks(base: str) -> None:
+    """The output keys of the server's chart and headline-figure callbacks (chart_body and kpi_body use them)."""
     global DRAW, TABLE, KPIS
     deps = json.loads(urllib.request.urlopen(base + "/_dash-dependencies").read())
     DRAW = next(d["output"] for d in deps if "chart-state" in d["inputs"][0]["id"] and "chart-graph" in d["output"])
     TABLE = next(d["output"] for d in deps if "table-state" in d["inputs"][0]["id"])
     KPIS = next((d["output"] for d in deps if "kpi-state" in d["inputs"][0]["id"]), None)
+
+
+def measure_callbacks(base: str, repeat: int):
+    read_callbacks(base)
     results = {}
     for path, chart_ids in PAGES.items():
         for label, search in FILTERS.items():

@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,8 +35,7 @@ TIMEOUT_S = 30.0
 
 def requests_to_send(base: str) -> list[bytes]:
     """Every chart callback of every page and filter, as raw HTTP requests."""
-    deps = json.loads(urllib.request.urlopen(base + "/_dash-dependencies").read())
-    bd.TABLE = next(d["output"] for d in deps if "table-state" in d["inputs"][0]["id"])
+    bd.read_callbacks(base)
     out = []
     for chart_ids in bd.PAGES.values():
         for search in bd.FILTERS.values():
