@@ -67,7 +67,9 @@ def _layout(chart: Chart, state: State, **extra) -> dict:
 
     Figures are built from whole dicts, once (figures.figure): each update_layout of a go.Figure costs a few ms."""
     layout = dict(font=FONT, colorway=PALETTE, hoverlabel=dict(font=dict(size=13)),
-                  separators=_separators(state.lang), height=chart.height, margin=dict(l=10, r=10, t=10, b=10),
+                  # t=30: room above the plot for plotly's tool bar (24 px, shown on hover at the top right),
+                  # which covered a ranking's top bar and the tallest bar of a series
+                  separators=_separators(state.lang), height=chart.height, margin=dict(l=10, r=10, t=30, b=10),
                   legend=dict(orientation="h", y=-0.15))
     layout.update({k: v for k, v in extra.items() if v is not None})
     return layout

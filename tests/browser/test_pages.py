@@ -261,3 +261,29 @@ def test_brw013_a_charts_table_and_its_code_come_when_the_reader_opens_them(page
     assert callbacks() == asked
     assert page.locator(".dash-spreadsheet-container").count() == 1  # the other charts' tables were not fetched
     page.log.assert_clean()
+
+
+@pytest.mark.parametrize("address", ["/funding?country=RO&region=RO-AB,RO-CJ", "/training?country=RO"])
+def test_brw014_the_tool_bar_shown_on_hover_covers_no_bar(page, address):
+    """plotly's tool bar appears at a chart's top right when the pointer is over it; it sits above the plot,
+    not over the top bar of a ranking or the tallest bar of a year's series."""
+    goto(page, address)
+    wait_charts(page)
+    checked = 0
+    for graph in page.locator(".chart-card .js-plotly-plot").all():
+        if graph.locator(".bars path").count() == 0:
+            continue
+        graph.scroll_into_view_if_needed()
+        graph.hover()
+        bar = graph.locator(".modebar")
+        expect(bar).to_be_visible()
+        tools = bar.bounding_box()
+        for shape in graph.locator(".bars path").all():
+            box = shape.bounding_box()
+            if not box or box["width"] < 1 or box["height"] < 1:
+                continue
+            overlap = (box["x"] < tools["x"] + tools["width"] and tools["x"] < box["x"] + box["width"]
+                       and box["y"] < tools["y"] + tools["height"] and tools["y"] < box["y"] + box["height"])
+            assert not overlap, (graph.evaluate("g => g.closest('.chart-card').id"), box, tools)
+        checked += 1
+    assert checked >= 2
