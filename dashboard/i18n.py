@@ -91,20 +91,17 @@ def region_name(code: str, fallback: str, lang: str | None) -> str:
     return _iso_names(normalise(lang)).gettext(sub.name)
 
 
-@functools.cache
-def _country_names(lang: str):
-    try:
-        return _gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-    except OSError:
-        return _gettext.NullTranslations()
-
-
 def country_name(code: str, lang: str | None) -> str:
+    """A country's name in the language: Unicode CLDR's (through Babel), which has every country in every
+    language civmon speaks (pycountry's catalogue left "Kazakhstan" untranslated in Romanian: "Kazahstan");
+    in English pycountry's common name; the code itself for a code neither knows."""
+    lang = normalise(lang)
+    if lang != DEFAULT:
+        name = locale(lang).territories.get(code.upper()) if isinstance(code, str) else None
+        if name:
+            return name
     c = pycountry.countries.get(alpha_2=code)
-    if c is None:
-        return code
-    name = getattr(c, "common_name", None) or c.name
-    return name if normalise(lang) == DEFAULT else _country_names(normalise(lang)).gettext(name)
+    return (getattr(c, "common_name", None) or c.name) if c is not None else code
 
 
 def locale(lang: str | None) -> Locale:

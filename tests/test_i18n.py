@@ -119,6 +119,14 @@ def test_i18n005_translator_and_localised_names():
         "+1,5 puncte procentuale față de 2023"
     assert i18n.region_name("RS-00", "Beograd", "sr") == "Београд"
     assert i18n.country_name("RO", "ro") == "România"
+    # every country of the dataset in every language (pycountry's Romanian catalogue lacked Kazakhstan)
+    names = {lang: [i18n.country_name(cc, lang) for cc in ("RO", "BG", "KZ", "RS")] for lang in i18n.LANGUAGES}
+    assert names["en"] == ["Romania", "Bulgaria", "Kazakhstan", "Serbia"]
+    assert names["ro"] == ["România", "Bulgaria", "Kazahstan", "Serbia"]
+    assert names["ru"] == ["Румыния", "Болгария", "Казахстан", "Сербия"]
+    assert names["bg"] == ["Румъния", "България", "Казахстан", "Сърбия"]
+    assert names["sr"] == ["Румунија", "Бугарска", "Казахстан", "Србија"]
+    assert i18n.country_name("XX", "ro") == "XX"
 
 
 def test_i18n006_chart_texts_in_romanian():
