@@ -26,6 +26,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=13, color="#222")
 GRAPH_CONFIG = {**maps.MAP_CONFIG}
 RANKING_ROWS = 25
+LINE_DASHES = ("solid", "dash", "dot")
 
 
 def _(text: str) -> str:
@@ -313,9 +314,11 @@ def _series(chart, df, state, columns: list[tuple[str, str]], kind: str, x: str 
     for i, (col, name) in enumerate(columns):
         name = tr(name)
         hover = f"%{{x}}<br>{name}: %{{y:{fmt}}}<extra></extra>"
-        if kind == "line":
+        if kind == "line":  # a dash of its own per line: two equal series (Bulgaria's coverage and rank
+            # compliance) stay both visible, and a print in grey still tells the lines apart
             traces.append(dict(type="scatter", x=df[x], y=df[col], name=name, mode="lines+markers",
-                               line=dict(color=PALETTE[i], width=2.5), hovertemplate=hover))
+                               line=dict(color=PALETTE[i], width=2.5, dash=LINE_DASHES[i % len(LINE_DASHES)]),
+                               hovertemplate=hover))
         else:
             traces.append(dict(type="bar", x=df[x], y=df[col], name=name, marker=dict(color=PALETTE[i]),
                                hovertemplate=hover))

@@ -419,3 +419,13 @@ def test_cb026_a_map_or_ranking_whose_regions_all_have_one_value_says_it_in_word
     assert any(t.showscale is not False for t in fig.data)
     fig, _ = cb.render_chart("funding-by-county-ranking", "?country=RO")
     assert "Every region" not in (fig.layout.title.text or "")
+
+
+@pytest.mark.parametrize("chart_id", ["liaison-coverage-by-year", "consultation-participation-rates"])
+def test_cb027_lines_of_one_chart_differ_by_dash_as_well_as_colour(cb, small_db, chart_id):
+    """Two equal series (Bulgaria's coverage and rank compliance in the demo data) would draw one line over the
+    other: each line has a dash of its own, so both stay visible, also printed in grey."""
+    fig, _ = cb.render_chart(chart_id, "")
+    lines = [t for t in fig.data if t.type == "scatter"]
+    assert len(lines) >= 2
+    assert len({t.line.dash for t in lines}) == len(lines) and len({t.line.color for t in lines}) == len(lines)
