@@ -111,18 +111,20 @@ def draw_chart(search, store_id):
 
 
 @callback(Output({"type": "chart-table", "chart": MATCH}, "children", allow_duplicate=True),
+          Output({"type": "chart-data-loaded", "chart": MATCH}, "data"),
           Input({"type": "chart-data-toggle", "chart": MATCH}, "n_clicks"),
           DashState({"type": "chart-state", "chart": MATCH}, "data"), DashState({"type": "chart-state", "chart": MATCH}, "id"),
-          prevent_initial_call=True)
-def draw_chart_data(clicks, search, store_id):
+          DashState({"type": "chart-data-loaded", "chart": MATCH}, "data"), prevent_initial_call=True)
+def draw_chart_data(clicks, search, store_id, loaded):
     """The table behind a figure, fetched when its "Show the data behind this chart" is first opened.
 
     Sent with the figure, every chart page loaded the DataTable's code (async-table.js, ~480 KB) and drew up to
     200 rows per chart that few readers open: on a first visit that work came after the charts and kept the page
-    busy for ~0.4 s more. Opening it again keeps the table as the reader left it (sorted, paged)."""
-    if clicks != 1:
-        return no_update
-    return cached_chart(store_id["chart"], search)[1]
+    busy for ~0.4 s more. Once the table is there (`loaded`), opening it again asks nothing and keeps it as the
+    reader left it (sorted, paged); if drawing it failed, the next opening tries again."""
+    if loaded:
+        return no_update, no_update
+    return cached_chart(store_id["chart"], search)[1], True
 
 
 @callback(Output({"type": "chart-table", "chart": MATCH}, "children"),

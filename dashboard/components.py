@@ -44,6 +44,11 @@ def chart_data_toggle_id(chart_id: str) -> dict:
     return {"type": "chart-data-toggle", "chart": chart_id}
 
 
+def chart_data_loaded_id(chart_id: str) -> dict:
+    """The store that says a figure's table has arrived (callbacks.draw_chart_data fetches it once)."""
+    return {"type": "chart-data-loaded", "chart": chart_id}
+
+
 def _(text: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return text
@@ -200,7 +205,8 @@ def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
             # the table is fetched when the summary is first opened (callbacks.draw_chart_data)
             html.Details([html.Summary(tr("Show the data behind this chart"), id=chart_data_toggle_id(chart_id)),
                           html.Div(html.P(tr("Loading the data…"), className="small text-muted mb-0"),
-                                   id=chart_table_id(chart_id), className="mt-2", **{"aria-live": "polite"})],
+                                   id=chart_table_id(chart_id), className="mt-2", **{"aria-live": "polite"}),
+                          dcc.Store(id=chart_data_loaded_id(chart_id), data=False)],
                          className="chart-data"),
         ]
     body.append(dcc.Store(id=chart_state_id(chart_id), data=state.search))

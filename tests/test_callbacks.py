@@ -429,3 +429,14 @@ def test_cb027_lines_of_one_chart_differ_by_dash_as_well_as_colour(cb, small_db,
     lines = [t for t in fig.data if t.type == "scatter"]
     assert len(lines) >= 2
     assert len({t.line.dash for t in lines}) == len(lines) and len({t.line.color for t in lines}) == len(lines)
+
+
+def test_cb028_a_figures_table_is_drawn_on_the_first_opening_and_kept(cb, small_db):
+    """"Show the data behind this chart" asks for the table until it has arrived (a failed answer leaves the
+    store at False, so the next opening tries again), then never again."""
+    from dash import no_update
+    store = {"type": "chart-state", "chart": "funding-by-county"}
+    table, loaded = cb.draw_chart_data(1, "?country=RO", store, False)
+    assert loaded is True and "RO-CJ" in str(table) and "Cluj" in str(table)
+    assert cb.draw_chart_data(3, "?country=RO", store, False)[1] is True   # an earlier answer that never came
+    assert cb.draw_chart_data(2, "?country=RO", store, True) == (no_update, no_update)
