@@ -287,3 +287,18 @@ def test_brw014_the_tool_bar_shown_on_hover_covers_no_bar(page, address):
             assert not overlap, (graph.evaluate("g => g.closest('.chart-card').id"), box, tools)
         checked += 1
     assert checked >= 2
+
+
+def test_brw015_pages_run_without_dashs_babel_polyfill(page):
+    """Dash's Babel polyfill (core-js, for browsers before 2017) is not sent; the one thing Dash's code needs
+    from it, `regeneratorRuntime` for its lazily loaded components, comes from assets/vendor: the dropdowns,
+    the graphs and a chart's table (all loaded lazily) still draw."""
+    goto(page, "/funding?country=RO")
+    wait_charts(page)
+    assert not [u for u in page.log.requests if "polyfill" in u]
+    assert page.evaluate("() => typeof regeneratorRuntime.mark") == "function"
+    assert [u for u in page.log.requests if "async-dropdown" in u] and [u for u in page.log.requests
+                                                                         if "async-graph" in u]
+    page.locator("#card-funding-by-year .chart-data summary").click()
+    expect(page.locator("#card-funding-by-year .dash-spreadsheet-container")).to_contain_text("2024")
+    page.log.assert_clean()
