@@ -242,7 +242,7 @@ def _number(chart: Chart, value, state: State) -> str:
 
 def _same_value(chart: Chart, values: list, rows: int, state: State) -> str | None:
     """"Every region: 0" when the regions shown (several) all have one value: a map of one colour, or bars all
-    of one length (none at 0), would otherwise not say what that value is."""
+    of one length (or no bar at all, at 0), would otherwise not say what that value is."""
     if rows < 2 or not values or len(set(values)) > 1:
         return None
     tr = i18n.translator(state.lang)
