@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -73,16 +74,20 @@ def per_version(fn: Callable[..., T]) -> Callable[..., T]:
     """fn(conn, *args) kept by (database, data version, args), for what changes only with an import: reference
     tables, the regions a filter names. The result is shared between callers, who must not change it."""
     memo: OrderedDict = OrderedDict()
+    lock = threading.Lock()  # threaded servers (civmon serve, gunicorn --threads) share the memo
 
     @functools.wraps(fn)
     def kept(conn: sa.Connection, *args):
         key = (conn.engine, data_version(conn=conn), args)
-        if key in memo:
-            memo.move_to_end(key)
-            return memo[key]
-        value = memo[key] = fn(conn, *args)
-        if len(memo) > PER_VERSION_SIZE:
-            memo.popitem(last=False)
+        with lock:
+            if key in memo:
+                memo.move_to_end(key)
+                return memo[key]
+        value = fn(conn, *args)  # outside the lock: two threads may both compute a missing value, once
+        with lock:
+            memo[key] = value
+            if len(memo) > PER_VERSION_SIZE:
+                memo.popitem(last=False)
         return value
     return kept
 

@@ -197,3 +197,41 @@ def test_cache007_a_request_reads_the_data_version_once(cb, small_db, tmp_path):
     after = client.get(url).get_json()
     assert after["data_version"] == first["data_version"] + 1
     assert after["rows"][0]["amount"] == first["rows"][0]["amount"] + 1500
+
+
+def test_cache008_values_kept_per_data_version_are_safe_across_threads(monkeypatch):
+    """queries.meta.per_version is shared by a process's threads (civmon serve, gunicorn --threads): many threads
+    asking for values that come and go from its memo all get their value, none an error."""
+    import random
+    import sys
+    import threading
+    from types import SimpleNamespace
+
+    from queries import meta
+    monkeypatch.setattr(meta, "PER_VERSION_SIZE", 4)
+    monkeypatch.setattr(meta, "data_version", lambda engine=None, conn=None: "1")
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+
+    @meta.per_version
+    def double(conn, x):
+        return 2 * x
+
+    conn = SimpleNamespace(engine="an engine")
+    errors = []
+
+    def work():
+        for _ in range(5000):
+            x = random.randrange(8)
+            try:
+                assert double(conn, x) == 2 * x
+            except Exception as exc:  # noqa: BLE001
+                errors.append(repr(exc))
+                return
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    try:
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert not errors, errors[:3]
