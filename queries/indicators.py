@@ -60,13 +60,14 @@ def _plain(value):
 
 
 def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
-    """The result table; a numeric column with empty cells keeps Python values (None stays None)."""
-    rows = [{c: _plain(r[c]) for c in columns} for r in rows]
-    df = pd.DataFrame.from_records(rows, columns=list(columns))
+    """The result table; a numeric column with empty cells keeps Python values (None stays None, not NaN).
+    Built column by column: 0.17 ms for one row against 0.26 ms through DataFrame.from_records."""
+    data = {}
     for c in columns:
-        if df[c].dtype.kind in "if" and any(r[c] is None for r in rows):
-            df[c] = pd.Series([r[c] for r in rows], dtype=object)
-    return df
+        values = [_plain(r[c]) for r in rows]
+        numbers_and_none = None in values and any(isinstance(v, (int, float)) for v in values)
+        data[c] = pd.Series(values, dtype=object) if numbers_and_none else values
+    return pd.DataFrame(data, columns=list(columns))
 
 
 def _text_frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -100,18 +101,46 @@ class Scope:
         country_col = country_col if country_col is not None else table.c.get("country")
         region_col = region_col if region_col is not None else table.c.get("region1_code")
         year_col = year_col if year_col is not None else table.c.get("year")
+        values = self.params
         conds = []
         if f.countries:
-            conds.append(country_col.in_(f.countries))
+            conds.append(country_col.in_(sa.bindparam("f_countries", values["f_countries"], expanding=True)))
         if self.region1:
-            conds.append(region_col.in_(self.region1))
+            conds.append(region_col.in_(sa.bindparam("f_region1", values["f_region1"], expanding=True)))
         if f.year_from is not None and year_col is not None:
-            conds.append(year_col >= f.year_from)
+            conds.append(year_col >= sa.bindparam("f_year_from", f.year_from))
         if f.year_to is not None and year_col is not None:
-            conds.append(year_col <= f.year_to)
+            conds.append(year_col <= sa.bindparam("f_year_to", f.year_to))
         if f.levels and level_col is not None:
-            conds.append(level_col.in_(f.levels))
+            conds.append(level_col.in_(sa.bindparam("f_levels", values["f_levels"], expanding=True)))
         return sa.and_(sa.true(), *conds)
+
+    @property
+    def params(self) -> dict:
+        """The values `where` binds, by name: what runs a statement built for another scope of the same shape."""
+        f = self.filter
+        return {"f_countries": list(f.countries), "f_region1": list(self.region1), "f_year_from": f.year_from,
+                "f_year_to": f.year_to, "f_levels": list(f.levels)}
+
+    @property
+    def shape(self) -> tuple:
+        """Which conditions `where` makes, and the levels (they choose columns): a statement built from this
+        scope suits every scope of the same shape, its values bound by `params`."""
+        f = self.filter
+        return (bool(f.countries), bool(self.region1), f.year_from is not None, f.year_to is not None, f.levels)
+
+    def execute(self, conn: sa.Connection, build, *key):
+        """conn.execute(build(self, *key)) with the statement built once per (build, key, database kind, shape)
+        and reused with this scope's values: building a statement and its cache key took ~0.3 ms of a 0.4 ms
+        query. `build` may take from the scope only what its shape holds, and its values through `where`."""
+        memo_key = (build, key, conn.dialect.name, self.shape)
+        stmt = _STATEMENTS.get(memo_key)
+        if stmt is None:
+            stmt = _STATEMENTS.setdefault(memo_key, build(self, *key))
+        return conn.execute(stmt, self.params)
+
+
+_STATEMENTS: dict = {}  # Scope.execute's statements: a few per query (shapes × kinds of database), never many
 
 
 @contextmanager
@@ -414,19 +443,22 @@ def _funder_table(f: Filter) -> sa.Table:
 
 def _recipients_per_region(conn, scope: Scope) -> dict:
     """Distinct recipients per level-1 region."""
+    return dict(scope.execute(conn, _recipients_per_region_stmt, conn.dialect.name).all())
+
+
+def _recipients_per_region_stmt(scope: Scope, dialect: str) -> sa.Select:
     sr = _recipient_table(scope.filter)
     _money, funded = _recipient_money(sr, scope.filter)
     where = [scope.where(sr), *funded]
     if sr is t.s_grant_recipient_totals:  # one row per (region, recipient): count rows
-        stmt = sa.select(sr.c.region1_code, sa.func.count()).where(*where).group_by(sr.c.region1_code)
-    elif conn.dialect.name == "sqlite":  # a distinct count per region: 29 ms instead of 46 for RO over 3 years
-        stmt = (sa.select(sr.c.region1_code, sa.func.count(sr.c.recipient_key.distinct())).where(*where)
+        return sa.select(sr.c.region1_code, sa.func.count()).where(*where).group_by(sr.c.region1_code)
+    if dialect == "sqlite":  # a distinct count per region: 29 ms instead of 46 for RO over 3 years
+        return (sa.select(sr.c.region1_code, sa.func.count(sr.c.recipient_key.distinct())).where(*where)
                 .group_by(sr.c.region1_code))
-    else:  # distinct pairs first: PostgreSQL hashes them instead of sorting each region's keys
-        pairs = (sa.select(sr.c.region1_code, sr.c.recipient_key).where(*where)
-                 .group_by(sr.c.region1_code, sr.c.recipient_key).subquery("pairs"))
-        stmt = sa.select(pairs.c.region1_code, sa.func.count()).group_by(pairs.c.region1_code)
-    return dict(conn.execute(stmt).all())
+    # distinct pairs first: PostgreSQL hashes them instead of sorting each region's keys
+    pairs = (sa.select(sr.c.region1_code, sr.c.recipient_key).where(*where)
+             .group_by(sr.c.region1_code, sr.c.recipient_key).subquery("pairs"))
+    return sa.select(pairs.c.region1_code, sa.func.count()).group_by(pairs.c.region1_code)
 
 
 FUNDING_BY_COUNTY_COLUMNS = ("region_code", "region_name", "grants", "recipients", "amount", "currency",
@@ -441,17 +473,11 @@ FUNDING_BY_COUNTY_COLUMNS = ("region_code", "region_name", "grants", "recipients
        legal_basis="Romania: Law 350/2005 on non-reimbursable funding for non-profit activities of general "
                    "interest (competitive procedure); Serbia: annual report on budget funds allocated to CSOs.")
 def funding_by_county(f: Filter, engine=None) -> pd.DataFrame:
-    s = t.s_grants
-    competitive = sa.case((s.c.procedure == "competitive", s.c.amount_cents), else_=0)
     with _connect(engine) as conn:
         scope = resolve(conn, f)
-        stmt = (sa.select(s.c.region1_code, s.c.currency, s.c.year, sa.func.sum(s.c.grants).label("grants"),
-                          sa.func.sum(s.c.amount_cents).label("cents"), sa.func.sum(competitive).label("comp"),
-                          sa.func.sum(s.c.amount_eur).label("eur"), sa.func.sum(s.c.unconverted).label("missing"))
-                .where(scope.where(s, level_col=s.c.funder_level))
-                .group_by(s.c.region1_code, s.c.currency, s.c.year))
         parts = defaultdict(list)
-        for row in conn.execute(stmt):  # PostgreSQL sums bigints as numeric: back to int and float
+        # PostgreSQL sums bigints as numeric: back to int and float
+        for row in scope.execute(conn, _funding_by_county_stmt):
             parts[row.region1_code].append(MoneyPart(row.currency, row.year, int(row.grants), int(row.cents),
                                                      int(row.comp), float(row.eur), int(row.missing)))
         recipients = _recipients_per_region(conn, scope)
@@ -477,6 +503,16 @@ def funding_by_county(f: Filter, engine=None) -> pd.DataFrame:
             "competitive_share_pct": pct(comp, amount),
         })
     return _frame(rows, FUNDING_BY_COUNTY_COLUMNS)
+
+
+def _funding_by_county_stmt(scope: Scope) -> sa.Select:
+    s = t.s_grants
+    competitive = sa.case((s.c.procedure == "competitive", s.c.amount_cents), else_=0)
+    return (sa.select(s.c.region1_code, s.c.currency, s.c.year, sa.func.sum(s.c.grants).label("grants"),
+                      sa.func.sum(s.c.amount_cents).label("cents"), sa.func.sum(competitive).label("comp"),
+                      sa.func.sum(s.c.amount_eur).label("eur"), sa.func.sum(s.c.unconverted).label("missing"))
+            .where(scope.where(s, level_col=s.c.funder_level))
+            .group_by(s.c.region1_code, s.c.currency, s.c.year))
 
 
 def _eur(amount_eur, unconverted):

@@ -45,6 +45,10 @@ def one_version():
         _pinned.reset(token)
 
 
+# built once: every request reads it
+_VERSION = sa.select(t.dataset_info.c.value).where(t.dataset_info.c.key == "data_version")
+
+
 def data_version(engine=None, conn: sa.Connection | None = None) -> str:
     """The dataset's version, bumped by every import: a cache key for anything derived from the data.
     Read on `conn` when given, else on a connection of `engine` (default: the configured database)."""
@@ -52,12 +56,11 @@ def data_version(engine=None, conn: sa.Connection | None = None) -> str:
     pinned = _pinned.get()
     if pinned is not None and engine in pinned:
         return pinned[engine]
-    stmt = sa.select(t.dataset_info.c.value).where(t.dataset_info.c.key == "data_version")
     if conn is not None:
-        version = conn.execute(stmt).scalar() or "0"
+        version = conn.execute(_VERSION).scalar() or "0"
     else:
         with engine.connect() as own:
-            version = own.execute(stmt).scalar() or "0"
+            version = own.execute(_VERSION).scalar() or "0"
     if pinned is not None:
         pinned[engine] = version
     return version

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from queries import FilterError, make_filter, registry
+from queries import FilterError, indicators, make_filter, registry
 
 from . import small_dataset
 
@@ -130,6 +130,19 @@ def test_ind013_funding_level_filter_is_the_funders_level(db):
     rows = by(run("funding-by-county", db, country="RO", level="regional", year_from=2023, year_to=2024),
               "region_code")
     assert rows["RO-CJ"]["amount"] == 3000.0 and rows["RO-AB"]["grants"] == 0
+
+
+def test_ind016_a_statement_kept_for_a_shape_of_filter_answers_with_each_filters_values(db):
+    """funding-by-county builds its statements once per shape of filter (Scope.execute) and binds each filter's
+    countries, regions, years and levels: the second county of the same shape gets its own numbers."""
+    cluj = by(run("funding-by-county", db, region="RO-CJ", year_from=2023, year_to=2024), "region_code")
+    kept = len(indicators._STATEMENTS)
+    alba = by(run("funding-by-county", db, region="RO-AB", year_from=2022, year_to=2024), "region_code")
+    assert len(indicators._STATEMENTS) == kept  # the same statements, not new ones
+    assert list(cluj) == ["RO-CJ"] and cluj["RO-CJ"]["amount"] == 3500.5 and cluj["RO-CJ"]["recipients"] == 2
+    # as test_ind011: g4 300 RON (2024) and g5 100 RON (2022); 300 of the 400 by competitive call
+    assert list(alba) == ["RO-AB"] and alba["RO-AB"]["amount"] == 400.0 and alba["RO-AB"]["grants"] == 2
+    assert alba["RO-AB"]["competitive_share_pct"] == 75.0 and alba["RO-AB"]["amount_eur"] is None
 
 
 def test_ind014_funding_breakdowns(db):
