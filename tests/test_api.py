@@ -111,6 +111,21 @@ def test_api003_json_rows_are_the_reporting_layers(client, small_db, chart_id):
         assert isinstance(doc["data_version"], int) and doc["source"] and doc["filter_summary"]
 
 
+def test_api003b_json_is_indented_text_with_letters_as_they_are(client, small_db):
+    body = client.get("/api/v1/charts/funding-by-county.json?country=RO").get_data(as_text=True)
+    assert body.startswith('{\n  "chart": "funding-by-county",\n  "title": "Funding per 1,000 inhabitants by county",\n')
+    assert '\n      "region_name": "Brașov",\n' in body and body.endswith("\n}\n")  # not "Bra\\u0219ov"
+
+
+def test_api003c_json_writes_dates_and_times_as_text():
+    import datetime as dt
+    doc = {"day": dt.date(2024, 12, 31), "at": dt.datetime(2024, 12, 31, 9, 30, tzinfo=dt.timezone.utc),
+           "rows": [{"n": 1, "share": 12.5, "none": None, "name": "Timiș"}], "empty": []}
+    assert formats.to_json(doc) == (
+        '{\n  "day": "2024-12-31",\n  "at": "2024-12-31 09:30:00+00:00",\n  "rows": [\n    {\n      "n": 1,\n'
+        '      "share": 12.5,\n      "none": null,\n      "name": "Timiș"\n    }\n  ],\n  "empty": []\n}')
+
+
 @pytest.mark.parametrize("chart_id", _chart_ids())
 def test_api004_csv_has_the_same_rows(client, small_db, chart_id):
     from dashboard import charts
