@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from typing import Any, Callable
 
@@ -51,29 +52,42 @@ def init_app(server: flask.Flask) -> None:
     server.after_request(_keep_answer)  # runs before flask-compress's (registered earlier): keeps plain JSON
 
 
-# --- whole answers of callbacks -------------------------------------------------------------------------------
+# --- whole answers: callbacks and the API's data files -------------------------------------------------------
 #
 # Every callback of the pages is a function of what the browser posts (the page's address, the chart's id) and of
 # the data: the serialised answer is kept under (request body, data version), so a repeated view costs a lookup
 # and no Dash work at all. A page layout answer is ~45 KB of components, ~10 ms to serialise again on every hit;
-# the objects' own caches above still serve the first answer for a body. An answer given while something failed
-# (callbacks' on_error, see service.py) is never kept.
+# the objects' own caches above still serve the first answer for a body. A chart's data file from the API
+# (/api/v1/charts/<id>.json, .csv, .xlsx) is a function of its address and the data: it is kept under (address,
+# data version) with the headers that describe it, so a repeated download skips the query's DataFrame, the
+# document and the serialisation (a JSON document then says when it was first generated, for that data). An answer
+# given while something failed (callbacks' on_error, see service.py), or any answer but 200, is never kept.
 CALLBACK_PATH = "_dash-update-component"
+DATA_FILE = re.compile(r"^/api/v1/charts/[^/]+\.(json|csv|xlsx)$")
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Content-Type-Options")
 NO_STORE = "civmon_no_store"       # flask.g flag: this answer must not be kept
 
 
 def _answer_from_cache():
-    if flask.request.method != "POST" or not flask.request.path.endswith(CALLBACK_PATH) or not _cache_usable():
+    request = flask.request
+    if not _cache_usable():
+        return None
+    if request.method == "POST" and request.path.endswith(CALLBACK_PATH):
+        asked = request.get_data(cache=True)
+    elif request.method == "GET" and DATA_FILE.match(request.path):
+        asked = request.url  # the XLSX names its address; the host is part of it
+    else:
         return None
     try:
-        k = key("answer", flask.request.get_data(cache=True))
+        k = key("answer", asked)
         hit = cache.get(k)
     except Exception as exc:  # noqa: BLE001 - the database or the cache not answering: the callback says which
         if not _database_error(exc):
             _failed(exc)
         return None
     if hit is not None:
-        return flask.Response(hit, mimetype="application/json")
+        body, headers = hit if isinstance(hit, tuple) else (hit, {"Content-Type": "application/json"})
+        return flask.Response(body, headers=headers)
     flask.g.civmon_answer_key = k
     return None
 
@@ -81,8 +95,11 @@ def _answer_from_cache():
 def _keep_answer(response: flask.Response) -> flask.Response:
     k = flask.g.pop("civmon_answer_key", None)
     if k and response.status_code == 200 and not flask.g.get(NO_STORE) and not response.direct_passthrough:
+        kept = response.get_data()
+        if flask.request.method == "GET":
+            kept = (kept, {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers})
         try:
-            cache.set(k, response.get_data())
+            cache.set(k, kept)
         except Exception as exc:  # noqa: BLE001
             _failed(exc)
     return response

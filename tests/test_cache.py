@@ -167,6 +167,47 @@ def test_cache006_a_callback_answer_is_kept_whole_until_the_data_changes(cb, sma
     assert service.FAILED.startswith("Something went wrong")
 
 
+def test_cache009_an_api_data_file_is_kept_whole_until_the_data_changes(small_db, monkeypatch, tmp_path):
+    """A chart's CSV (and JSON) asked again is answered from the cache, byte for byte and with the same headers,
+    without running the chart's query; an import makes the next download carry the new numbers; an answer that
+    is not a 200 (a bad address) is never kept."""
+    import csv
+    import io
+
+    from dashboard import charts
+    from dashboard.app import server
+
+    client = server.test_client()
+    asked = []
+    real = charts.Chart.data
+    monkeypatch.setattr(charts.Chart, "data", lambda self, state: asked.append(self.id) or real(self, state))
+
+    def amounts(resp) -> dict[str, str]:
+        assert resp.status_code == 200
+        return {row["region_code"]: row["amount"] for row in csv.DictReader(io.StringIO(resp.get_data(as_text=True)))}
+
+    url = "/api/v1/charts/funding-by-county.csv?country=RO&year_from=2024&year_to=2024"
+    first = client.get(url)
+    assert amounts(first)["RO-AB"] == "300.0" and asked == ["funding-by-county"]
+    again = client.get(url)
+    assert again.data == first.data and asked == ["funding-by-county"]  # kept whole: the query did not run
+    assert again.headers["Content-Disposition"] == first.headers["Content-Disposition"] == \
+        'attachment; filename="funding-by-county_RO_2024.csv"'
+    assert again.mimetype == "text/csv" and again.headers["X-Content-Type-Options"] == "nosniff"
+
+    doc = client.get(url.replace(".csv", ".json"))
+    assert client.get(url.replace(".csv", ".json")).data == doc.data and doc.mimetype == "application/json"
+    assert asked.count("funding-by-county") == 2
+
+    path = tmp_path / "grants.csv"
+    path.write_text(NEW_GRANT, encoding="utf-8")
+    assert importer.import_file(db.get_engine(), "grants", path).ok
+    assert amounts(client.get(url))["RO-AB"] == "1800.0" and asked.count("funding-by-county") == 3
+
+    bad = "/api/v1/charts/funding-by-county.csv?region=RO-XX"
+    assert [client.get(bad).status_code for _ in range(2)] == [400, 400] and asked.count("funding-by-county") == 5
+
+
 def test_cache007_a_request_reads_the_data_version_once(cb, small_db, tmp_path):
     """A request reads the data version once (dashboard.app wraps each in queries.meta.one_version): its cache
     keys, the regions and currencies kept per version, and the version the answer reports all agree. Uncached,
