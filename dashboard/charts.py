@@ -287,10 +287,12 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
         df = df.assign(amount_eur=_euro_values(df, "amount_eur")).dropna(subset=["amount_eur"])
     df = df.assign(name=_names(df, state)).sort_values(value, ascending=False, na_position="last")
     shown = df.head(RANKING_ROWS).iloc[::-1]
-    title = (tr("The {shown} highest of {total}; every region is in the data table").format(
-        shown=len(shown), total=len(df)) if len(df) > len(shown) else None)
     same = _same_value(chart, [v for v in df[value] if v is not None and not pd.isna(v)], len(df), state)
-    title = ". ".join(t for t in (same, title) if t) or None  # all at 0 %: no bar to see, the caption says so
+    # all at 0 %: no bar to see, the caption says so; and with one value for all, none is "highest"
+    count = (tr("{shown} of {total} shown; every region is in the data table") if same else
+             tr("The {shown} highest of {total}; every region is in the data table"))
+    title = count.format(shown=len(shown), total=len(df)) if len(df) > len(shown) else None
+    title = ". ".join(t for t in (same, title) if t) or None
     df = shown
     bars = dict(type="bar", x=df[value], y=_labels(df["name"], list(df["region_code"]), width=60), orientation="h",
                 customdata=df["region_code"], marker=dict(color=PALETTE[0]),

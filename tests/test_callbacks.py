@@ -421,6 +421,24 @@ def test_cb026_a_map_or_ranking_whose_regions_all_have_one_value_says_it_in_word
     assert "Every region" not in (fig.layout.title.text or "")
 
 
+def test_cb026b_a_long_ranking_of_one_value_calls_no_region_highest():
+    """Thirty counties all at 0 %: the ranking shows 25 of them and says so, without calling them "the highest";
+    with values that differ, the 25 shown are the highest."""
+    import pandas as pd
+
+    from dashboard import charts, state as st
+    chart = charts.get("liaison-coverage-by-region-ranking")
+    df = pd.DataFrame({"region_code": [f"RO-X{i:02d}" for i in range(30)],
+                       "region_name": [f"County {i}" for i in range(30)], chart.value: [0.0] * 30})
+    title = chart.figure(df, st.parse("?country=RO")).layout.title.text.replace("<br>", " ")
+    assert title == "Every region: 0.0%. 25 of 30 shown; every region is in the data table"
+    title = chart.figure(df, st.parse("?country=RO&lang=ro")).layout.title.text.replace("<br>", " ")
+    assert title == "Toate regiunile: 0,0%. 25 din 30 afișate; toate regiunile sunt în tabelul de date"
+    df[chart.value] = [float(i) for i in range(30)]
+    title = chart.figure(df, st.parse("?country=RO")).layout.title.text.replace("<br>", " ")
+    assert title == "The 25 highest of 30; every region is in the data table"
+
+
 @pytest.mark.parametrize("chart_id", ["liaison-coverage-by-year", "consultation-participation-rates"])
 def test_cb027_lines_of_one_chart_differ_by_dash_as_well_as_colour(cb, small_db, chart_id):
     """Two equal series (Bulgaria's coverage and rank compliance in the demo data) would draw one line over the
