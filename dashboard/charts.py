@@ -287,7 +287,8 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
         df = df.assign(amount_eur=_euro_values(df, "amount_eur")).dropna(subset=["amount_eur"])
     df = df.assign(name=_names(df, state)).sort_values(value, ascending=False, na_position="last")
     shown = df.head(RANKING_ROWS).iloc[::-1]
-    same = _same_value(chart, [v for v in df[value] if v is not None and not pd.isna(v)], len(df), state)
+    values = [v for v in df[value] if v is not None and not pd.isna(v)]
+    same = _same_value(chart, values, len(df), state)
     # all at 0 %: no bar to see, the caption says so; and with one value for all, none is "highest"
     count = (tr("{shown} of {total} shown; every region is in the data table") if same else
              tr("The {shown} highest of {total}; every region is in the data table"))
@@ -300,8 +301,10 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     height = max(min(chart.height, 40 * len(df) + 140), 22 * len(df) + 60)  # a few regions: no fat bars
     return figure(bars, **_caption(_layout(
         chart, state, height=height,
-        # fewer long amounts: not slanted; never below zero (all regions at 0 % had an axis from −1 to 1)
-        xaxis=_axis(label, tickformat=chart.fmt, nticks=5, rangemode="nonnegative"),
+        # fewer long amounts: not slanted; never below zero (all regions at 0 % had an axis from −1 to 1); one
+        # value for all: its tick alone (at 0, an axis from 0 to 1 in whole numbers read "0, 1, 1")
+        xaxis=_axis(label, tickformat=chart.fmt, nticks=5, rangemode="nonnegative",
+                    tickvals=values[:1] if same else None),
         yaxis=_axis(automargin=True)), title, note))
 
 

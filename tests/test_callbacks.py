@@ -430,13 +430,16 @@ def test_cb026b_a_long_ranking_of_one_value_calls_no_region_highest():
     chart = charts.get("liaison-coverage-by-region-ranking")
     df = pd.DataFrame({"region_code": [f"RO-X{i:02d}" for i in range(30)],
                        "region_name": [f"County {i}" for i in range(30)], chart.value: [0.0] * 30})
-    title = chart.figure(df, st.parse("?country=RO")).layout.title.text.replace("<br>", " ")
-    assert title == "Every region: 0.0%. 25 of 30 shown; every region is in the data table"
+    fig = chart.figure(df, st.parse("?country=RO"))
+    assert fig.layout.title.text.replace("<br>", " ") == \
+        "Every region: 0.0%. 25 of 30 shown; every region is in the data table"
+    assert list(fig.layout.xaxis.tickvals) == [0.0]  # one tick, at the one value (not "0, 1, 1")
     title = chart.figure(df, st.parse("?country=RO&lang=ro")).layout.title.text.replace("<br>", " ")
     assert title == "Toate regiunile: 0,0%. 25 din 30 afișate; toate regiunile sunt în tabelul de date"
     df[chart.value] = [float(i) for i in range(30)]
-    title = chart.figure(df, st.parse("?country=RO")).layout.title.text.replace("<br>", " ")
-    assert title == "The 25 highest of 30; every region is in the data table"
+    fig = chart.figure(df, st.parse("?country=RO"))
+    assert fig.layout.title.text.replace("<br>", " ") == "The 25 highest of 30; every region is in the data table"
+    assert fig.layout.xaxis.tickvals is None
 
 
 @pytest.mark.parametrize("chart_id", ["liaison-coverage-by-year", "consultation-participation-rates"])
