@@ -115,7 +115,7 @@ class Scope:
             conds.append(level_col.in_(sa.bindparam("f_levels", values["f_levels"], expanding=True)))
         return sa.and_(sa.true(), *conds)
 
-    @property
+    @functools.cached_property  # read by every `where` of the scope and by `execute`: built once
     def params(self) -> dict:
         """The values `where` binds, by name: what runs a statement built for another scope of the same shape."""
         f = self.filter
