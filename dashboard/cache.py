@@ -61,11 +61,12 @@ def init_app(server: flask.Flask) -> None:
 # (/api/v1/charts/<id>.json, .csv, .xlsx) is a function of its address and the data: it is kept under (address,
 # data version) with the headers that describe it, so a repeated download skips the query's DataFrame, the
 # document and the serialisation (a JSON document then says when it was first generated, for that data). An answer
-# given while something failed (callbacks' on_error, see service.py), or any answer but 200, is never kept.
+# given while something failed (callbacks' on_error, see service.py) or while a part of it was left to a later
+# callback (a page whose charts are not drawn yet, see components.chart_view), or any answer but 200, is never kept.
 CALLBACK_PATH = "_dash-update-component"
 DATA_FILE = re.compile(r"^/api/v1/charts/[^/]+\.(json|csv|xlsx)$")
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Content-Type-Options")
-NO_STORE = "civmon_no_store"       # flask.g flag: this answer must not be kept
+INCOMPLETE = "civmon_incomplete"  # flask.g: how many parts of this answer failed or are still to come
 
 
 def _answer_from_cache():
@@ -94,7 +95,7 @@ def _answer_from_cache():
 
 def _keep_answer(response: flask.Response) -> flask.Response:
     k = flask.g.pop("civmon_answer_key", None)
-    if k and response.status_code == 200 and not flask.g.get(NO_STORE) and not response.direct_passthrough:
+    if k and response.status_code == 200 and not _incomplete() and not response.direct_passthrough:
         kept = response.get_data()
         if flask.request.method == "GET":
             kept = (kept, {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers})
@@ -103,6 +104,17 @@ def _keep_answer(response: flask.Response) -> flask.Response:
         except Exception as exc:  # noqa: BLE001
             _failed(exc)
     return response
+
+
+def mark_incomplete() -> None:
+    """This request's answer is not whole: a part of it failed, or is left to a later request. Neither the answer
+    nor a cached() value computed around that part is kept, so the next request builds it again."""
+    if flask.has_app_context():  # (Dash runs callbacks in a copy of the request's context: a ContextVar set there
+        setattr(flask.g, INCOMPLETE, _incomplete() + 1)  # would not be seen by _keep_answer; flask.g is shared)
+
+
+def _incomplete() -> int:
+    return flask.g.get(INCOMPLETE, 0) if flask.has_app_context() else 0
 
 
 def _database_error(exc: Exception) -> bool:
@@ -133,7 +145,8 @@ def _failed(exc: Exception) -> None:
 
 
 def cached(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
-    """compute() through the cache, under the key (kind, parts, data version)."""
+    """compute() through the cache, under the key (kind, parts, data version); a value whose computing marked the
+    answer incomplete (mark_incomplete) is returned but not kept."""
     if not _cache_usable():
         return compute()
     try:
@@ -144,12 +157,27 @@ def cached(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
         return compute()
     if hit is not None:
         return hit
+    before = _incomplete()
     value = compute()
+    if _incomplete() != before:
+        return value
     try:
         cache.set(k, value)
     except Exception as exc:  # noqa: BLE001
         _failed(exc)
     return value
+
+
+def peek(kind: str, parts: tuple) -> Any:
+    """What cached() holds under (kind, parts, data version), or None: never computes."""
+    if not _cache_usable():
+        return None
+    try:
+        return cache.get(key(kind, *parts))
+    except Exception as exc:  # noqa: BLE001 - the database not answering is said by the queries that follow
+        if not _database_error(exc):
+            _failed(exc)
+        return None
 
 
 def query(query_id: str, f):

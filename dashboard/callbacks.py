@@ -1,8 +1,9 @@
 """The app's callbacks: filters write the address; each chart draws itself from the address.
 
-Filters → `?country=…&region=…` (canonical order) → Dash Pages renders the page for that address
-→ each chart card's store holds the address → one small callback per chart draws it. Back and
-forward, shared links and reloads all go through the same address, so they restore the view.
+Filters → `?country=…&region=…` (canonical order) → Dash Pages renders the page for that address,
+with every chart and headline figure the cache already holds for it → each chart still to draw has
+a store holding the address → one small callback per chart draws it. Back and forward, shared links
+and reloads all go through the same address, so they restore the view.
 """
 from __future__ import annotations
 
@@ -63,13 +64,10 @@ def region_click_to_address(clicks, current, path=None):
 def cached_chart(chart_id: str, search: str):
     """render_chart through the cache, the figure as plain data (a cached go.Figure would be validated
     again on every hit: ~10 ms for a map, against ~0.1 ms for its dict)."""
-    state = st.parse(search)
-    key = (chart_id, state.search if not state.error else search)
-
     def draw():
         fig, table = render_chart(chart_id, search)
         return (fig.to_plotly_json() if fig is not None else None), table
-    return cache.cached("chart", key, draw)
+    return cache.cached("chart", c.chart_key(chart_id, search), draw)
 
 
 TABLE_ROWS = 200  # rows of a chart's table sent with the chart (the list of authorities can run into thousands)
@@ -111,20 +109,21 @@ def draw_chart(search, store_id):
 
 
 @callback(Output({"type": "chart-table", "chart": MATCH}, "children", allow_duplicate=True),
-          Output({"type": "chart-data-loaded", "chart": MATCH}, "data"),
+          Output({"type": "chart-data", "chart": MATCH}, "data"),
           Input({"type": "chart-data-toggle", "chart": MATCH}, "n_clicks"),
-          DashState({"type": "chart-state", "chart": MATCH}, "data"), DashState({"type": "chart-state", "chart": MATCH}, "id"),
-          DashState({"type": "chart-data-loaded", "chart": MATCH}, "data"), prevent_initial_call=True)
-def draw_chart_data(clicks, search, store_id, loaded):
+          DashState({"type": "chart-data", "chart": MATCH}, "data"), DashState({"type": "chart-data", "chart": MATCH}, "id"),
+          prevent_initial_call=True)
+def draw_chart_data(clicks, data, store_id):
     """The table behind a figure, fetched when its "Show the data behind this chart" is first opened.
 
     Sent with the figure, every chart page loaded the DataTable's code (async-table.js, ~480 KB) and drew up to
     200 rows per chart that few readers open: on a first visit that work came after the charts and kept the page
-    busy for ~0.4 s more. Once the table is there (`loaded`), opening it again asks nothing and keeps it as the
-    reader left it (sorted, paged); if drawing it failed, the next opening tries again."""
-    if loaded:
+    busy for ~0.4 s more. Once the table is there (`loaded`), opening it again changes nothing (the answer is
+    "no update") and keeps it as the reader left it (sorted, paged); if drawing it failed, the next opening tries
+    again."""
+    if data["loaded"]:
         return no_update, no_update
-    return cached_chart(store_id["chart"], search)[1], True
+    return cached_chart(store_id["chart"], data["search"])[1], {**data, "loaded": True}
 
 
 @callback(Output({"type": "chart-table", "chart": MATCH}, "children"),

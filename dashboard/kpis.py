@@ -177,17 +177,22 @@ PLACEHOLDERS = 4  # cards in every area's row
 
 
 def slot(area: str, state: State) -> html.Div:
-    """A page's headline figures, drawn by their own callback (callbacks.draw_kpis) like a chart's figure: the page
-    answers without waiting for their queries, which run beside the charts' on another worker. Until then, empty
-    cards of the same size hold their place. An address naming an unknown region raises FilterError here, so the
-    page explains it at once."""
+    """A page's headline figures: with the page when the cache holds them for its address, else drawn by their own
+    callback (callbacks.draw_kpis) like a chart's figure (components.chart_view): the page answers without waiting
+    for their queries, which run beside the charts' on another worker, and empty cards of the same size hold their
+    place. An address naming an unknown region raises FilterError here, so the page explains it at once."""
     indicators.check(state.filter)
+    row_id = {"type": "kpi-row", "area": area}
+    drawn = cache.peek("kpis", (area, state.search))
+    if drawn is not None:
+        return html.Div(html.Div(drawn, id=row_id))
+    cache.mark_incomplete()
     placeholder = dbc.Row([dbc.Col(html.Div([html.Div("\u00a0", className="kpi-label"),
                                              html.Div("…", className="kpi-value"),
                                              html.Div("", className="kpi-note")], className="kpi kpi-loading"),
                                    xs=6, md=3, className="mb-3") for _ in range(PLACEHOLDERS)])
     return html.Div([dcc.Store(id={"type": "kpi-state", "area": area}, data=state.search),
-                     html.Div(html.Div(placeholder, **{"aria-busy": "true"}), id={"type": "kpi-row", "area": area})])
+                     html.Div(html.Div(placeholder, **{"aria-busy": "true"}), id=row_id)])
 
 
 def row(area: str, search: str):

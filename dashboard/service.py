@@ -70,9 +70,8 @@ def notice(message: str, lang: str) -> html.Div:
 
 def on_callback_error(exc: Exception):
     """Dash's error handler for every callback: a notice on the page, never a traceback; no output changes.
-    The answer is not cached (cache.NO_STORE): the next request tries again."""
-    if flask.has_request_context():
-        setattr(flask.g, cache.NO_STORE, True)
+    The answer is not cached (cache.mark_incomplete): the next request tries again."""
+    cache.mark_incomplete()
     if is_database_down(exc):
         log.warning("database unavailable during a callback: %s", str(exc).splitlines()[0] if str(exc) else exc)
         set_props(NOTICE, {"children": notice(DB_DOWN, _page_lang())})

@@ -71,12 +71,32 @@ def serve(env: dict, folder: Path, workers: int = 2) -> Served:
         time.sleep(0.2)
 
 
+def page_callback(path: str, search: str) -> dict:
+    """The body of the request a browser sends for a page's layout at an address (Dash Pages' callback)."""
+    return {"output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": search}],
+            "changedPropIds": ["_pages_location.search"], "state": []}
+
+
+def kpi_callback(area: str, search: str) -> dict:
+    """The body of the request a browser sends to draw a page's headline figures (draw_kpis's callback)."""
+    return _drawn_from_store("area", area, "kpi-state", "kpi-row", "children", search)
+
+
 def chart_callback(chart_id: str, search: str) -> dict:
     """The body of the request a browser sends to draw one chart's figure for an address (draw_chart's callback)."""
+    return _drawn_from_store("chart", chart_id, "chart-state", "chart-graph", "figure", search)
+
+
+def _drawn_from_store(key: str, name: str, store_type: str, output_type: str, prop: str, search: str) -> dict:
+    """A MATCH callback's request: the store {key: name, type: store_type} holds the address, the output is
+    {key: name, type: output_type}.prop."""
     import json
-    store = {"chart": chart_id, "type": "chart-state"}
-    return {"output": '{"chart":["MATCH"],"type":"chart-graph"}.figure',
-            "outputs": {"id": {"chart": chart_id, "type": "chart-graph"}, "property": "figure"},
+    store = {key: name, "type": store_type}
+    return {"output": json.dumps({key: ["MATCH"], "type": output_type}, separators=(",", ":")) + "." + prop,
+            "outputs": {"id": {key: name, "type": output_type}, "property": prop},
             "inputs": [{"id": store, "property": "data", "value": search}],
             "changedPropIds": [json.dumps(store, sort_keys=True, separators=(",", ":")) + ".data"],
             "state": [{"id": store, "property": "id", "value": store}]}

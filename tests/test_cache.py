@@ -16,6 +16,7 @@ from dashboard import cache
 from queries import db, importer
 
 from . import small_dataset
+from .server import chart_callback, kpi_callback, page_callback
 from .test_callbacks import cb  # noqa: F401  (fixture)
 
 NEW_GRANT = ("grant_id,year,funder_authority_id,region_code,recipient_name,recipient_id,amount,currency,domain,"
@@ -165,6 +166,67 @@ def test_cache006_a_callback_answer_is_kept_whole_until_the_data_changes(cb, sma
     amounts, _ = _posted_amounts(client, other)      # the failed answer was not kept: drawn now
     assert amounts["RO-AB"] > 0
     assert service.FAILED.startswith("Something went wrong")
+
+
+def _components(tree):
+    """Every component (as Dash sends it: {type, namespace, props}) in an answer's tree."""
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _components(item)
+    elif isinstance(tree, dict):
+        if "props" in tree and "type" in tree:
+            yield tree
+            tree = tree["props"]
+        for value in tree.values():
+            yield from _components(value)
+
+
+def _page(client, search: str) -> tuple[list[dict], bytes]:
+    import json
+    resp = client.post("/_dash-update-component", json=page_callback("/funding", search))
+    assert resp.status_code == 200
+    return list(_components(json.loads(resp.data)["response"]["_pages_content"]["children"])), resp.data
+
+
+def _pending(components) -> list[str]:
+    """The charts and headline rows a page leaves to callbacks (the stores that make them draw)."""
+    ids = [c["props"].get("id") for c in components]
+    return sorted(i.get("chart") or i.get("area") for i in ids
+                  if isinstance(i, dict) and i.get("type") in ("chart-state", "table-state", "kpi-state"))
+
+
+def test_cache010_a_page_arrives_drawn_once_its_charts_are_cached(cb, small_db):
+    """A page whose charts and headline figures the cache holds for its address arrives with them, and no request
+    per chart follows; until then it arrives with placeholders and the stores that make each draw itself, and such
+    an answer is not kept (else the page would keep its placeholders until the next import)."""
+    import json
+    from dashboard.app import server
+
+    client = server.test_client()
+    search = "?country=RO&year_from=2023"
+    charts_of_page = sorted(["funding-by-county", "funding-by-county-ranking", "funding-by-year", "funding-by-domain",
+                             "funding-by-procedure", "funding-top-recipients", "funding-by-funder"])
+    first, _ = _page(client, search)
+    assert _pending(first) == sorted(charts_of_page + ["funding"])
+    assert not [c for c in first if c["props"].get("id") == "kpi-amount"]
+
+    drawn = {}
+    for chart_id in charts_of_page:
+        resp = client.post("/_dash-update-component", json=chart_callback(chart_id, search))
+        drawn[chart_id] = json.loads(resp.data)["response"][json.dumps(
+            {"chart": chart_id, "type": "chart-graph"}, separators=(",", ":"))]["figure"]
+    resp = client.post("/_dash-update-component", json=kpi_callback("funding", search))
+    kpis = list(_components(json.loads(resp.data)["response"]))
+    amount = next(c for c in kpis if c["props"].get("id") == "kpi-amount")["props"]["children"]
+    assert amount == "3,800 RON"   # the small dataset's grants of 2023 and 2024, 3,800.50 RON, in whole units
+
+    page, answer = _page(client, search)
+    assert _pending(page) == []
+    graphs = {c["props"]["id"]["chart"]: c["props"]["figure"] for c in page
+              if isinstance(c["props"].get("id"), dict) and c["props"]["id"]["type"] == "chart-graph"}
+    assert graphs == drawn and all(fig["data"] for fig in graphs.values())
+    assert next(c for c in page if c["props"].get("id") == "kpi-amount")["props"]["children"] == amount
+    assert _page(client, search)[1] == answer     # now kept whole
 
 
 def test_cache009_an_api_data_file_is_kept_whole_until_the_data_changes(small_db, monkeypatch, tmp_path):

@@ -456,8 +456,9 @@ def test_cb028_a_figures_table_is_drawn_on_the_first_opening_and_kept(cb, small_
     """"Show the data behind this chart" asks for the table until it has arrived (a failed answer leaves the
     store at False, so the next opening tries again), then never again."""
     from dash import no_update
-    store = {"type": "chart-state", "chart": "funding-by-county"}
-    table, loaded = cb.draw_chart_data(1, "?country=RO", store, False)
-    assert loaded is True and "RO-CJ" in str(table) and "Cluj" in str(table)
-    assert cb.draw_chart_data(3, "?country=RO", store, False)[1] is True   # an earlier answer that never came
-    assert cb.draw_chart_data(2, "?country=RO", store, True) == (no_update, no_update)
+    store = {"type": "chart-data", "chart": "funding-by-county"}
+    table, data = cb.draw_chart_data(1, {"search": "?country=RO", "loaded": False}, store)
+    assert data == {"search": "?country=RO", "loaded": True} and "RO-CJ" in str(table) and "Cluj" in str(table)
+    assert cb.draw_chart_data(3, {"search": "?country=RO", "loaded": False}, store)[1]["loaded"] is True   # an
+    # earlier answer that never came
+    assert cb.draw_chart_data(2, {"search": "?country=RO", "loaded": True}, store) == (no_update, no_update)

@@ -31,15 +31,15 @@ def layout(chart_id=None, **query):
         ], id="main", className="embed-page"), lang=state.lang)
 
     title = tr(chart.title)
-    store = dcc.Store(id=c.chart_state_id(chart.id), data=state.search)
-    if state.error:  # the explained message, not the unfiltered chart
-        body, store = html.P(state.error, className="embed-figure", id="problem-message"), None
+    view = None if state.error else c.chart_view(chart.id, state)
+    if view is None:  # the explained message, not the unfiltered chart
+        body = html.P(state.error, className="embed-figure", id="problem-message")
     elif chart.build is charts.build_table:
-        body = html.Div(html.Div(id=c.chart_table_id(chart.id)), className="embed-figure embed-table")
+        body = html.Div(html.Div(view.table, id=c.chart_table_id(chart.id)), className="embed-figure embed-table")
     else:
         body = html.Div(
             html.Div(dcc.Graph(id=c.chart_graph_id(chart.id), config=charts.GRAPH_CONFIG, responsive=True,
-                               figure=c._placeholder_figure(chart.height), className="chart-graph",
+                               figure=view.figure, className="chart-graph",
                                style={"height": "100%", "width": "100%"}),
                      role="figure", className="embed-graph", **{"aria-label": title}),
             className="embed-figure")
@@ -55,5 +55,5 @@ def layout(chart_id=None, **query):
             html.A(tr("Open in civmon"), href=share.area_href(chart.id, chart.area, state.search), target="_blank",
                    rel="noopener", id="embed-open", className="embed-open"),
         ], className="embed-foot"),
-        store,
+        None if view is None else view.store,
     ], id="main", className="embed-page"), lang=state.lang)

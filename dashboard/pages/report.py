@@ -66,20 +66,21 @@ def _chart(chart, state) -> html.Section:
     """One chart: its title, its definition from the query registry, and the figure (or the table)."""
     tr = i18n.translator(state.lang)
     title = tr(chart.title)
+    view = c.chart_view(chart.id, state)
     if chart.build is registry.build_table:
-        body = [html.Div(id=c.chart_table_id(chart.id)),
+        body = [html.Div(view.table, id=c.chart_table_id(chart.id)),
                 html.P([tr("The table shows ten rows at a time; all of them are in the CSV file: "),
                         html.A(f"{chart.id}.csv", href=share.api_href(chart.id, "csv", state.search))],
                        className="small text-muted")]
     else:
         body = [html.Div(dcc.Graph(id=c.chart_graph_id(chart.id), config=registry.GRAPH_CONFIG,
-                                   figure=c._placeholder_figure(chart.height), className="chart-graph"),
+                                   figure=view.figure, className="chart-graph"),
                          role="figure", **{"aria-label": title})]
     return html.Section([
         html.H2(title, className="h5 mb-1"),
         html.P(tr(chart.query.definition), className="small text-muted mb-2 chart-definition"),
         *body,
-        dcc.Store(id=c.chart_state_id(chart.id), data=state.search),
+        view.store,
     ], className="report-chart", id=chart.id)
 
 

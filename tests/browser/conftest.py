@@ -68,8 +68,8 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def live_server(browser, tmp_path_factory):
-    """The base URL of the app under gunicorn, on the demo dataset (built once per session)."""
+def demo_env(browser, tmp_path_factory) -> dict:
+    """The environment of a server on the demo dataset (built once per session), with no Redis."""
     folder = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'civmon.db'}"}
     env.pop("REDIS_URL", None)
@@ -77,11 +77,22 @@ def live_server(browser, tmp_path_factory):
     for args in (["init"], ["demo"]):
         done = subprocess.run(civmon + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, f"civmon {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return env
+
+
+def serve_checked(env: dict, folder):
+    """The app under gunicorn (2 workers) for a test or a session; afterwards, its log must hold no error."""
     served = serve(env, folder)
     yield served.base
     served.stop()
     errors = [line for line in served.log.splitlines() if "Traceback" in line or "Exception on" in line]
     assert not errors, f"the server logged errors (see {served.log_path}):\n" + "\n".join(errors[:20])
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_env, tmp_path_factory):
+    """The base URL of the app under gunicorn, on the demo dataset, each worker with its own memory cache."""
+    yield from serve_checked(demo_env, tmp_path_factory.mktemp("live"))
 
 
 @dataclass
