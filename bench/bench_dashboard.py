@@ -1,6 +1,6 @@
 """Server time of the dashboard's callbacks over HTTP, and time to a fully drawn page in Chromium.
 
-    .venv/bin/python bench/bench_dashboard.py [--database-url URL] [--repeat 15] [--cache off|on] [--pages-only]
+    .venv/bin/python bench/bench_dashboard.py [--database-url URL] [--repeat 15] [--cache off|on|redis] [--pages-only]
 
 Serves dashboard.app:server with gunicorn (2 workers) against the database (default: the
 national dataset that bench/bench_queries.py builds in bench/out/national.db), then:
@@ -42,6 +42,7 @@ KPIS = None   # the headline figures' callback (kpis.slot), when the server has 
 AREAS = {"/": "overview", "/liaison": "liaison", "/funding": "funding", "/consultations": "consultations",
          "/training": "training"}
 PAGE = ".._pages_content.children..._pages_store.data.."
+REDIS_URL = "redis://127.0.0.1:6379/14"   # --cache redis (bench_load.py uses it too, and empties it likewise)
 
 
 def free_port() -> int:
@@ -159,7 +160,8 @@ def open_page(page, url: str, n: int) -> float:
 def measure_pages(base: str):
     """Per page (?country=RO): median of 3 opens in one tab (the browser's cache warm: a colleague's second
     page), median of 3 opens each in a new, empty browser profile (a first visit), and the bytes of the last
-    warm open."""
+    warm open. With a server cache, the opens in one tab come first: the first visits are then of a view someone
+    has seen, which arrives with its charts drawn (components.chart_view)."""
     from playwright.sync_api import sync_playwright
     out = {}
     with sync_playwright() as p:
@@ -188,14 +190,21 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--database-url", default=f"sqlite:///{ROOT / 'bench' / 'out' / 'national.db'}")
     ap.add_argument("--repeat", type=int, default=15)
-    ap.add_argument("--cache", choices=("off", "on"), default="off",
-                    help="off: every request computes (CIVMON_CACHE_TIMEOUT=0); on: the cache answers repeats")
+    ap.add_argument("--cache", choices=("off", "on", "redis"), default="off",
+                    help="off: every request computes (CIVMON_CACHE_TIMEOUT=0); on: the cache answers repeats, each "
+                         "worker its own memory cache; redis: the workers share Redis (the production shape; "
+                         f"{REDIS_URL}, emptied first)")
     ap.add_argument("--pages-only", action="store_true", help="only the pages drawn in Chromium (no callback table)")
     args = ap.parse_args()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": args.database_url}
+    env.pop("REDIS_URL", None)
     if args.cache == "off":
         env["CIVMON_CACHE_TIMEOUT"] = "0"
+    elif args.cache == "redis":
+        import redis
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        env["REDIS_URL"] = REDIS_URL
     server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "dashboard.app:server", "--bind",
                                f"127.0.0.1:{port}", "--workers", "2"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

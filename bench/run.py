@@ -5,8 +5,9 @@
 Runs, in this order, and prints each one's table (also written to bench/out/results.txt):
   1. bench_queries.py    every chart query, median and p95, SQLite and PostgreSQL, uncached and cached
                          (builds the national dataset into bench/out/national.db and civmon_bench once)
-  2. bench_dashboard.py  each page's filter-change callbacks over HTTP, uncached then cached; bytes per
-                         figure and per page; each page fully drawn in headless Chromium
+  2. bench_dashboard.py  each page's filter-change callbacks over HTTP, uncached, then cached with the two
+                         workers sharing Redis; bytes per figure and per page; each page fully drawn in
+                         headless Chromium
   3. bench_load.py       gunicorn (2 workers) under 20 and 50 clients for 60 s, cached and uncached,
                          SQLite and PostgreSQL + Redis: requests/s, errors, latency, peak memory per worker
   4. bench_datasette.py  the funding-by-county question against Datasette on the same SQLite file
@@ -34,7 +35,7 @@ def main() -> int:
     steps = [
         ["bench_queries.py", *repeat],
         ["bench_dashboard.py", "--cache", "off", *repeat],
-        ["bench_dashboard.py", "--cache", "on", *repeat],
+        ["bench_dashboard.py", "--cache", "redis", *repeat],
         ["bench_load.py", *(["--seconds", "10"] if args.quick else [])],
         ["bench_datasette.py", *repeat],
         ["bench_images.py", "--database-url", f"sqlite:///{HERE / 'out' / 'national.db'}"],
