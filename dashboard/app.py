@@ -28,9 +28,17 @@ class CivmonDash(dash.Dash):
     `regeneratorRuntime` of its lazy loaders, comes from assets/vendor/regenerator-runtime.js."""
 
     POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
+    # dcc.Dropdown's code, which Dash loads only when a page first shows one (the shell's hidden dropdown, see
+    # create_app), fetched with the page's HTML: when a page arrives with its charts drawn (components.chart_view),
+    # plotly.js draws them as the page mounts, and a filter bar still waiting for that code waited behind them
+    # (+0.3 s in test_brw010 once). Every page has the shell's dropdown, so the preload is always used.
+    PRELOAD = ("dash/dcc/async-dropdown.js",)
 
     def interpolate_index(self, **kwargs):
         kwargs["scripts"] = self.POLYFILL.sub("", kwargs.get("scripts", ""))
+        prefix = self.config.requests_pathname_prefix
+        kwargs["css"] = kwargs.get("css", "") + "".join(
+            f'\n<link rel="preload" href="{prefix}_dash-component-suites/{path}" as="script">' for path in self.PRELOAD)
         return super().interpolate_index(**kwargs)
 
 

@@ -190,6 +190,10 @@ def test_brw010_the_filter_bar_is_drawn_with_the_page(page):
     heading, filters, chart = page.evaluate("[window.__heading, window.__filters, window.__chart]")
     assert filters is not None and filters - heading < 250, (heading, filters, chart)
     assert chart is None or filters <= chart, (heading, filters, chart)
+    # the dropdowns' code comes with the page's HTML, before Dash even asks for the layout (app.CivmonDash.PRELOAD)
+    started = dict(page.evaluate("performance.getEntriesByType('resource')"
+                                 ".map(e => [e.name.split('?')[0].split('/').pop(), e.startTime])"))
+    assert started["async-dropdown.js"] < started["_dash-layout"], started
 
 
 @pytest.mark.parametrize("lang", ["en", "ro", "ru", "bg", "sr"])
