@@ -330,7 +330,7 @@ def _series(chart, df, state, columns: list[tuple[str, str]], kind: str, x: str 
     years = df[x].nunique() if x == "year" else 0  # every year up to 8, else every other one: upright in a card
     xaxis = _axis(type="category" if x != "year" else "linear",
                   dtick=(1 if years <= 8 else 2 if years <= 16 else 5) if x == "year" else None,
-                  tick0=df[x].min() if x == "year" else None)  # the first year always labelled
+                  tick0=df[x].max() if x == "year" else None)  # the latest year, the one most read, always labelled
     yaxis = _axis(label if label is not None else tr(chart.label), tickformat=fmt, rangemode="tozero")
     return figure(*traces, **_caption(_layout(chart, state, barmode="stack" if stacked else "group",
                                               showlegend=len(columns) > 1, xaxis=xaxis, yaxis=yaxis), caption))

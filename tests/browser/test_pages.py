@@ -347,3 +347,17 @@ def test_brw016_a_view_someone_has_seen_arrives_drawn(browser, redis_server):
     assert first[0] >= 1 + charts + 1   # the page, then each chart and the headline figures by a request of its own
     assert second[0] == first[0] - charts - 1   # the page (the filter bar's callbacks that answer "no change" aside)
     assert second[1:] == first[1:] and len(first[1]) > 1 and first[2].endswith("BGN")
+
+
+@pytest.mark.parametrize("card", ["funding-by-year", "liaison-coverage-by-year"])
+def test_brw017_a_chart_over_the_years_labels_the_latest_year(page, card):
+    """With more years than fit upright, every other year is labelled: counted back from the latest one, so the
+    bar or point a reader looks at first (the last year) always has its year under it."""
+    search = "?country=RO&year_from=2015&year_to=2024"   # ten years: the first and the last can't both be labelled
+    goto(page, ("/funding" if card.startswith("funding") else "/liaison") + search)
+    wait_charts(page)
+    graph = page.locator(f"#card-{card} .js-plotly-plot")
+    years = page.evaluate("g => Array.from(g._fullData[0].x)", graph.element_handle())
+    labels = graph.locator(".xtick text").all_text_contents()
+    assert len(set(years)) > 8 and len(labels) < len(set(years))   # every other year, as on a card's width
+    assert labels[-1] == str(max(years)), (labels, years)
