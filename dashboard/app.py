@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from queries import meta
 
-from . import admin, api, auth, cache, components as c, maps, service
+from . import admin, api, auth, cache, components as c, maps, service, warm
 
 HERE = Path(__file__).resolve().parent
 
@@ -91,3 +91,4 @@ server.wsgi_app = _one_version_per_request(server.wsgi_app)
 # moved out of the collector's reach, it no longer lengthens full collections (the source of p95 spikes of ~100 ms
 # in bench_queries.py).
 gc.freeze()
+warm.register(server)  # the main pages drawn into the cache at start-up and after every import (CIVMON_WARM)

@@ -30,6 +30,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CIVMON_CACHE_TIMEOUT", "86400", "Seconds a cached chart or query result is kept (every import "
             "changes the cache keys, so new data shows at once whatever this is); 0 turns the cache off"),
     Setting("CIVMON_CACHE_ENTRIES", "2000", "Entries in each worker's memory cache when REDIS_URL is not set"),
+    Setting("CIVMON_WARM", "1", "1: at start-up and after every import, the main pages are drawn into the cache for "
+            "the whole dataset and each country, so their first readers get them at once (dashboard/warm.py); "
+            "0: each view is drawn when first asked for"),
     Setting("CIVMON_IMPORT_CHUNK_ROWS", "50000", "Rows read and validated at a time when importing a file"),
     Setting("CIVMON_MAX_REPORTED_PROBLEMS", "10000", "Problems listed one by one for a rejected file; the rest are counted"),
     Setting("CIVMON_EMBED_ANCESTORS", "*", "Sites that may show /embed/ pages in a frame: CSP frame-ancestors sources "
