@@ -110,7 +110,7 @@ def main() -> int:
         for cache in ("off", "on"):
             port = bd.free_port()
             base = bases[f"civmon, cache {cache}"] = f"http://127.0.0.1:{port}"
-            env = {**os.environ, "DATABASE_URL": f"sqlite:///{DB}"}
+            env = {**os.environ, **bd.NO_WARMING, "DATABASE_URL": f"sqlite:///{DB}"}
             env.pop("REDIS_URL", None)
             if cache == "off":
                 env["CIVMON_CACHE_TIMEOUT"] = "0"

@@ -78,7 +78,7 @@ def main() -> int:
         shutil.copy(url.removeprefix("sqlite:///"), copy)
         url = f"sqlite:///{copy}"
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": url, "CIVMON_WARM": "0"}  # (see bench_dashboard.NO_WARMING)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "dashboard.app:server", "--bind",
                                f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads",
                                str(max(args.threads, 1)), "--timeout", "120"],

@@ -96,7 +96,7 @@ def worker_peaks(master: int) -> list[int]:
 
 def scenario(database_url: str, redis_url: str | None, cache: str, clients: int, seconds: float) -> dict:
     port = bd.free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, **bd.NO_WARMING, "DATABASE_URL": database_url}
     env.pop("REDIS_URL", None)
     if cache == "off":
         env["CIVMON_CACHE_TIMEOUT"] = "0"

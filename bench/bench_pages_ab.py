@@ -36,45 +36,56 @@ def checkout(ref: str) -> None:
     (WORKTREE / ".venv").symlink_to(ROOT / ".venv")
 
 
-def start(folder: Path, name: str, cache: str, database_url: str) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "DATABASE_URL": database_url}
+def start(folder: Path, redis_url: str | None, database_url: str, env: dict | None = None,
+          log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """gunicorn (2 workers) serving the checkout in `folder` with the cache in Redis at redis_url (emptied first)
+    or off; its output to `log`, else discarded."""
+    env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     env.pop("REDIS_URL", None)
-    if cache == "off":
+    if redis_url is None:
         env["CIVMON_CACHE_TIMEOUT"] = "0"
     else:
         import redis
-        redis.Redis.from_url(REDIS[name]).flushdb()
-        env["REDIS_URL"] = REDIS[name]
+        redis.Redis.from_url(redis_url).flushdb()
+        env["REDIS_URL"] = redis_url
     port = bd.free_port()
+    out = log.open("w") if log else subprocess.DEVNULL
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "dashboard.app:server", "--bind",
                              f"127.0.0.1:{port}", "--workers", "2"], cwd=folder, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     bd.wait_until_up(base)
     return proc, base
 
 
-def first_visits(bases: dict[str, str], pages: list[str], rounds: int) -> dict[str, dict[str, list[float]]]:
+def first_visits(bases: dict[str, str], pages: list[str], rounds: int, seen: bool = True,
+                 before_round=None) -> dict[str, dict[str, list[float]]]:
+    """Seconds to each page at ?country=RO drawn whole in a new, empty browser profile, `rounds` times on each
+    server, alternating which goes first. seen: each page is first opened once on each server, untimed (with a
+    cache, the view is then one someone has seen); before_round(): called before each round."""
     from playwright.sync_api import sync_playwright
     charts = bd.charts
     times = {page: {name: [] for name in bases} for page in pages}
+    drawn = {path: sum(1 for c in bd.PAGES[path] if charts.get(c).build is not charts.build_table) for path in pages}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ.get("CIVMON_CHROMIUM", "/usr/bin/chromium"),
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                           "--disable-component-update", "--no-first-run"])
 
-        def visit(base: str, path: str, n: int) -> float:
+        def visit(base: str, path: str) -> float:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            seconds = bd.open_page(context.new_page(), base + path + "?country=RO", n)
+            seconds = bd.open_page(context.new_page(), base + path + "?country=RO", drawn[path])
             context.close()
             return seconds
-        for path in pages:
-            n = sum(1 for c in bd.PAGES[path] if charts.get(c).build is not charts.build_table)
+        for path in pages if seen else ():
             for base in bases.values():
-                visit(base, path, n)
-            for r in range(rounds):
+                visit(base, path)
+        for r in range(rounds):
+            if before_round:
+                before_round()
+            for path in pages:
                 for name in (list(bases) if r % 2 == 0 else list(bases)[::-1]):
-                    times[path][name].append(visit(bases[name], path, n))
+                    times[path][name].append(visit(bases[name], path))
         browser.close()
     return times
 
@@ -95,7 +106,7 @@ def main() -> int:
     procs, bases = [], {}
     try:
         for name, folder in (("ref", WORKTREE), ("now", ROOT)):
-            proc, bases[name] = start(folder, name, args.cache, args.database_url)
+            proc, bases[name] = start(folder, REDIS[name] if args.cache == "redis" else None, args.database_url)
             procs.append(proc)
         started = time.strftime("%H:%M")
         times = first_visits(bases, args.page or list(bd.PAGES), args.rounds)
@@ -106,14 +117,19 @@ def main() -> int:
         subprocess.run(["git", "worktree", "remove", "--force", str(WORKTREE)], cwd=ROOT, check=False)
     print(f"\nfirst visit (empty browser profile), ?country=RO, cache {args.cache}, from {started}: median of "
           f"{args.rounds}, servers alternating (target 1.5 s)")
-    named = ref if args.ref.startswith(ref) else f"{ref} ({args.ref})"
-    print(f"{'page':15} {named:>22} {now + ' (this checkout)':>22}")
-    for path, by in times.items():
-        print(f"{path:15} {statistics.median(by['ref']):21.2f}s {statistics.median(by['now']):21.2f}s")
-    for path, by in times.items():
-        for name, label in (("ref", ref), ("now", now)):
-            print(f"  {path:15} {label:10} " + " ".join(f"{t:.2f}" for t in by[name]))
+    print_times(times, {"ref": ref if args.ref.startswith(ref) else f"{ref} ({args.ref})",
+                        "now": now + " (this checkout)"})
     return 0
+
+
+def print_times(times: dict[str, dict[str, list[float]]], labels: dict[str, str]) -> None:
+    """A table of the medians per page and server, then every time."""
+    print(f"{'page':15} " + " ".join(f"{label:>24}" for label in labels.values()))
+    for path, by in times.items():
+        print(f"{path:15} " + " ".join(f"{statistics.median(by[name]):23.2f}s" for name in labels))
+    for path, by in times.items():
+        for name, label in labels.items():
+            print(f"  {path:15} {label.split()[0]:10} " + " ".join(f"{t:.2f}" for t in by[name]))
 
 
 if __name__ == "__main__":

@@ -8,11 +8,12 @@ Runs, in this order, and prints each one's table (also written to bench/out/resu
   2. bench_dashboard.py  each page's filter-change callbacks over HTTP, uncached, then cached with the two
                          workers sharing Redis; bytes per figure and per page; each page fully drawn in
                          headless Chromium
-  3. bench_load.py       gunicorn (2 workers) under 20 and 50 clients for 60 s, cached and uncached,
+  3. bench_warm.py       first visits after a data change, the app warming its main pages and not
+  4. bench_load.py       gunicorn (2 workers) under 20 and 50 clients for 60 s, cached and uncached,
                          SQLite and PostgreSQL + Redis: requests/s, errors, latency, peak memory per worker
-  4. bench_datasette.py  the funding-by-county question against Datasette on the same SQLite file
-  5. bench_images.py     20 PNGs for 20 filter sets, cold and warm
-  6. bench_scaleout.py   two instances, one PostgreSQL, one Redis: an import through one, seen by the other
+  5. bench_datasette.py  the funding-by-county question against Datasette on the same SQLite file
+  6. bench_images.py     20 PNGs for 20 filter sets, cold and warm
+  7. bench_scaleout.py   two instances, one PostgreSQL, one Redis: an import through one, seen by the other
 The import and demo-build benchmarks (bench_import.py, bench_demo.py) are run on their own (README).
 `--quick` shortens the load runs to 10 s and the repeats, to check that everything works.
 """
@@ -36,6 +37,7 @@ def main() -> int:
         ["bench_queries.py", *repeat],
         ["bench_dashboard.py", "--cache", "off", *repeat],
         ["bench_dashboard.py", "--cache", "redis", *repeat],
+        ["bench_warm.py", *(["--rounds", "2"] if args.quick else [])],
         ["bench_load.py", *(["--seconds", "10"] if args.quick else [])],
         ["bench_datasette.py", *repeat],
         ["bench_images.py", "--database-url", f"sqlite:///{HERE / 'out' / 'national.db'}"],
