@@ -33,7 +33,7 @@ def config() -> dict[str, Any]:
     """Flask-Caching configuration from the settings: Redis when REDIS_URL is set, else memory."""
     timeout = settings.get_int("CIVMON_CACHE_TIMEOUT")
     if timeout <= 0:  # the cache turned off (benchmarks of the uncached path)
-        return {"CACHE_TYPE": "NullCache"}
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     redis_url = settings.get("REDIS_URL")
     if redis_url:
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "civmon:",
@@ -46,8 +46,10 @@ def config() -> dict[str, Any]:
 
 def init_app(server: flask.Flask) -> None:
     global _configured
-    cache.init_app(server, config=config())
-    _configured = True
+    chosen = config()
+    cache.init_app(server, config=chosen)
+    # with the cache off nothing is looked up or kept: no key is made (each costs the data version and a hash)
+    _configured = chosen["CACHE_TYPE"] != "NullCache"
     server.before_request(_answer_from_cache)
     server.after_request(_keep_answer)  # runs before flask-compress's (registered earlier): keeps plain JSON
 

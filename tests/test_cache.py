@@ -117,6 +117,16 @@ def test_cache005_settings_choose_the_backend(monkeypatch):
     assert small_dataset  # the dataset module the fixtures load
 
 
+def test_cache011_the_cache_turned_off_is_never_asked(cb, small_db, with_cache, monkeypatch):
+    """CIVMON_CACHE_TIMEOUT=0: charts are drawn right, and no cache key is made (each costs the data version)."""
+    with monkeypatch.context() as patch:  # undone before with_cache restores the cache for the next tests
+        patch.setenv("CIVMON_CACHE_TIMEOUT", "0")
+        with_cache(None)
+        assert cache.config()["CACHE_TYPE"] == "NullCache"
+        patch.setattr(cache, "key", lambda *a: pytest.fail("a cache key was made with the cache off"))
+        assert _ranking_amounts(cb, "?country=RO")["RO-CJ"] == pytest.approx(3500.50)
+
+
 def _posted_amounts(client, body) -> tuple[dict[str, float], bytes]:
     """The counties ranking's amounts (by region code) in a callback's answer, and the answer itself."""
     import json
