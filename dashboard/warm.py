@@ -26,7 +26,7 @@ import flask
 
 from queries import meta, settings
 
-from . import cache, callbacks, kpis, state as st
+from . import cache, callbacks, kpis, service, state as st
 
 log = logging.getLogger("civmon.warm")
 CHECK_S = 5.0        # how often a process looks at the data version
@@ -51,6 +51,8 @@ def register(server: flask.Flask) -> None:
 
 def start(server: flask.Flask) -> None:
     global _started_in
+    if _started_in == os.getpid():  # (every request asks: the common answer without the lock)
+        return
     with _start_lock:
         if _started_in == os.getpid():
             return
@@ -90,16 +92,24 @@ def warm(server: flask.Flask, dataset: str | None = None) -> int:
     meanwhile (`dataset`: the version the round is for)."""
     started = time.perf_counter()
     layouts = {page["path"]: page["layout"] for page in dash.page_registry.values()}
-    views = 0
+    views = failed = 0
     for search in searches():
         for path in PATHS:
             with server.test_request_context(path + search), meta.one_version():
                 if dataset is not None and cache.dataset() != dataset:
                     log.info("the data changed while warming: stopped after %d views", views)
                     return views
-                warm_view(layouts[path], search)
+                try:
+                    warm_view(layouts[path], search)
+                except Exception as exc:
+                    if service.is_database_down(exc):
+                        raise  # the round is tried again at the next look
+                    log.exception("warming %s%s failed; its first reader will draw it", path, search)
+                    failed += 1
+                    continue
             views += 1
-    log.info("warmed %d views in %.1f s", views, time.perf_counter() - started)
+    log.info("warmed %d views in %.1f s%s", views, time.perf_counter() - started,
+             f" ({failed} failed)" if failed else "")
     return views
 
 

@@ -56,6 +56,31 @@ def test_warm001_every_main_page_arrives_drawn_after_warming(cb, small_db, tmp_p
     assert _funding(post, "?country=RO") == ([], "5,400 RON")
 
 
+def test_warm004_a_view_that_fails_is_left_to_its_reader_and_the_rest_is_warmed(cb, small_db, monkeypatch, caplog):
+    """A chart that cannot be drawn (a defect) costs its own views, not the round: the others are warmed, and the
+    log says which view failed. The database not answering stops the round instead, to be tried again."""
+    from dashboard.app import server
+
+    drawn = cb.cached_chart
+
+    def cached_chart(chart_id, search):
+        if chart_id == "training-by-topic":
+            raise ValueError("a defect in one chart")
+        return drawn(chart_id, search)
+    monkeypatch.setattr(warm.callbacks, "cached_chart", cached_chart)
+    caplog.set_level("INFO", logger="civmon.warm")
+    assert warm.warm(server) == (len(warm.PATHS) - 1) * len(COUNTRIES)   # every view but /training's
+    said = [r.getMessage() for r in caplog.records if r.name == "civmon.warm"]
+    assert said[:-1] == [f"warming /training{search} failed; its first reader will draw it" for search in COUNTRIES]
+    assert said[-1].startswith("warmed 16 views in ") and said[-1].endswith(" s (4 failed)")
+
+    import sqlalchemy as sa
+    monkeypatch.setattr(warm.callbacks, "cached_chart", lambda *a: (_ for _ in ()).throw(
+        sa.exc.OperationalError("select", {}, Exception("database is down"))))
+    with pytest.raises(sa.exc.OperationalError):
+        warm.warm(server, None)
+
+
 @pytest.mark.skipif(not _redis_up(), reason="no Redis at 127.0.0.1:6379: start redis-server to run this test")
 def test_warm002_with_redis_one_process_warms_a_version(cb, small_db, with_cache):
     """The claim to warm a version is Redis's: the first process to ask gets it, the others leave it to that one."""
