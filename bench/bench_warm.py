@@ -30,13 +30,11 @@ WARMED = re.compile(r"warmed (\d+) views in ([\d.]+) s")
 
 
 def bump(database_url: str) -> None:
-    """The data version + 1, as an import leaves it (queries/importer.py)."""
-    from queries import schema as t
+    """The data version + 1, as an import leaves it."""
+    from queries import importer
     engine = sa.create_engine(database_url)
-    info = t.dataset_info
     with engine.begin() as conn:
-        version = conn.execute(sa.select(info.c.value).where(info.c.key == "data_version")).scalar()
-        conn.execute(info.update().where(info.c.key == "data_version").values(value=str(int(version or 0) + 1)))
+        importer.next_data_version(conn)
     engine.dispose()
 
 

@@ -970,11 +970,16 @@ def _log(conn: sa.Connection, result: ImportResult, source: str) -> None:
         kind=result.kind, file_name=result.file_name, sha256=result.sha256, rows=result.rows,
         added=result.added, replaced=result.replaced, source=source, imported_at=now,
         imported_by=result.imported_by))
+    next_data_version(conn)
+    _set_info(conn, "last_import_at", now.isoformat(timespec="seconds"))
+
+
+def next_data_version(conn: sa.Connection) -> None:
+    """The data version + 1, in the caller's transaction: every cache key changes (dashboard/cache.py)."""
     info = schema.dataset_info
     version = conn.execute(sa.select(info.c.value).where(info.c.key == "data_version")
                            .with_for_update()).scalar()
     _set_info(conn, "data_version", str(int(version or 0) + 1))
-    _set_info(conn, "last_import_at", now.isoformat(timespec="seconds"))
 
 
 def _stage_and_check(conn: sa.Connection, kind: Kind, source, result: ImportResult,
