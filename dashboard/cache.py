@@ -135,6 +135,11 @@ def key(kind: str, *parts: Any) -> str:
     return f"{kind}:{digest}"
 
 
+def is_on() -> bool:
+    """Whether this process has a cache (CIVMON_CACHE_TIMEOUT > 0), Redis answering or not."""
+    return _configured
+
+
 def _cache_usable() -> bool:
     return _configured and time.monotonic() >= _down_until
 

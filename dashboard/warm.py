@@ -38,7 +38,8 @@ _start_lock = threading.Lock()
 
 
 def enabled() -> bool:
-    return settings.get("CIVMON_WARM") != "0" and settings.get_int("CIVMON_CACHE_TIMEOUT") > 0
+    """CIVMON_WARM is not 0 and the app has a cache (cache.init_app has run: app.py registers warming after it)."""
+    return settings.get("CIVMON_WARM") != "0" and cache.is_on()
 
 
 def register(server: flask.Flask) -> None:

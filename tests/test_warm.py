@@ -133,3 +133,16 @@ def test_warm003_gunicorn_workers_warm_at_start_and_after_a_cli_import(small_db,
     finally:
         served.stop()
     assert "Traceback" not in served.log
+
+
+def test_warm005_no_warming_without_a_cache_or_when_turned_off(with_cache, monkeypatch):
+    """CIVMON_WARM=1 warms only where there is a cache to warm; CIVMON_WARM=0 never."""
+    monkeypatch.setenv("CIVMON_WARM", "1")
+    with monkeypatch.context() as patch:
+        patch.setenv("CIVMON_CACHE_TIMEOUT", "0")
+        with_cache(None)
+        assert not warm.enabled()
+    with_cache(None)
+    assert warm.enabled()
+    monkeypatch.setenv("CIVMON_WARM", "0")
+    assert not warm.enabled()
