@@ -32,6 +32,7 @@ bp = flask.Blueprint("civmon_admin", __name__, url_prefix="/admin")
 SUFFIXES = (".csv", ".xlsx")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{24,64}$")
 KEEP_SECONDS = 24 * 3600  # an unconfirmed upload older than this is deleted
+CONFIRM_WAIT_S = 20  # how long Confirm waits for another import (of any steward, or the command line) to end
 _BLOCK = 1 << 20
 
 SOURCE_LABELS = {"cli": _("command line"), "web": _("upload page"), "init": _("civmon init"),
@@ -45,6 +46,14 @@ class _TooLarge(Exception):
 def register(server: flask.Flask) -> None:
     auth.add_templates({"import.html": IMPORT, "imports.html": IMPORTS})
     server.register_blueprint(bp)
+
+
+@bp.before_request
+def _upload_limit():
+    """The one request that may be large: a file sent to be checked (a little more than the largest file, for the
+    form's other fields and the multipart framing)."""
+    if flask.request.endpoint == "civmon_admin.import_check":
+        flask.request.max_content_length = auth.max_upload_bytes() + (1 << 16)
 
 
 def upload_dir() -> Path:
@@ -191,13 +200,19 @@ def import_check():
         return _import_page(422, **_problems_view(result))
     (folder / "upload.json").write_text(json.dumps({"user": user.username, "kind": kind, "name": name,
                                                      "sha256": sha256}), encoding="utf-8")
-    flask.session["pending"] = {"token": token, "kind": kind, "name": name, "sha256": sha256}
+    flask.session["pending"] = pending = {"token": token, "kind": kind, "name": name, "sha256": sha256,
+                                          "rows": result.rows, "added": result.added, "replaced": result.replaced}
     log.info("user %s checked %r (%s): %d rows, clean", user.username, name, kind, result.rows)
-    return _import_page(checked={
-        "token": token, "name": name, "kind_title": dict(_kinds())[kind], "sha256": sha256,
-        "summary": tr(_("{file}: {rows} rows checked, no problem found. Nothing has been written yet.")).format(
-            file=name, rows=i18n.number(result.rows, auth.lang())),
-        "added": result.added, "replaced": result.replaced})
+    return _import_page(checked=_checked_view(pending))
+
+
+def _checked_view(pending: dict) -> dict:
+    """What the page says of a checked file that Confirm would load."""
+    tr = i18n.translator(auth.lang())
+    return {"token": pending["token"], "name": pending["name"], "kind_title": dict(_kinds())[pending["kind"]],
+            "sha256": pending["sha256"], "added": pending.get("added", 0), "replaced": pending.get("replaced", 0),
+            "summary": tr(_("{file}: {rows} rows checked, no problem found. Nothing has been written yet.")).format(
+                file=pending["name"], rows=i18n.number(pending.get("rows", 0), auth.lang()))}
 
 
 @bp.post("/import/confirm")
@@ -223,7 +238,11 @@ def import_confirm():
         return _import_page(409, error=_("The checked file changed on the server before it was loaded; nothing "
                                          "was written. Check the file again."))
     result = importer.import_file(db.get_engine(), pending["kind"], path, source="web", imported_by=user.username,
-                                  file_name=pending["name"])
+                                  file_name=pending["name"], wait=CONFIRM_WAIT_S)
+    if result.busy:  # the checked file stays, so that Confirm can be pressed again
+        log.info("user %s: %r not loaded yet, another import is running", user.username, pending["name"])
+        return _import_page(409, error=_("Another import is running, so this file was not loaded yet; nothing was "
+                                         "written. Press Confirm again in a minute."), checked=_checked_view(pending))
     discard_pending()
     if not result.ok:  # the database changed since the check (a reference removed, say)
         log.info("user %s: %r (%s) rejected at confirmation, %d problems", user.username, pending["name"],

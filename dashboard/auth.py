@@ -80,14 +80,16 @@ def configure(server: flask.Flask) -> None:
     if production and not key:
         raise ConfigError("CIVMON_ENV=production needs SECRET_KEY: a long random value shared by every worker and "
                           "host, e.g. python -c 'import secrets; print(secrets.token_hex(32))'.")
+    max_upload_bytes()  # a CIVMON_MAX_UPLOAD_MB that is not a size stops the start, not the first upload
     if production and len(key) < 32:
         log.warning("SECRET_KEY is shorter than 32 characters; use a long random value")
     server.config.update(
         SECRET_KEY=key or _development_key(),
         SESSION_COOKIE_NAME=SESSION_COOKIE, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=production,
-        # a little more than the largest file: the form's other fields and the multipart framing
-        MAX_CONTENT_LENGTH=max_upload_bytes() + (1 << 16),
+        # every request body is small (a callback's is a few kB), but for the upload of a file to /admin/import,
+        # which raises the limit for itself (dashboard/admin.py): a 1.5 MB callback is refused before it is read
+        MAX_CONTENT_LENGTH=max_request_bytes(),
     )
 
 
@@ -100,6 +102,11 @@ def max_upload_bytes() -> int:
     if not 0 < mb < 1 << 20:
         raise ConfigError(f"CIVMON_MAX_UPLOAD_MB must be a positive number of megabytes, not {raw!r}.")
     return int(mb * (1 << 20))
+
+
+def max_request_bytes() -> int:
+    """The largest request body but for an upload (CIVMON_MAX_REQUEST_KB)."""
+    return max(16, settings.get_int("CIVMON_MAX_REQUEST_KB")) << 10
 
 
 def register(server: flask.Flask) -> None:

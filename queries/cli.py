@@ -29,7 +29,7 @@ def cmd_init(args) -> int:
         path = REFERENCE_DIR / f"{kind}.csv"
         if not KINDS[kind].is_reference or not path.exists():
             continue
-        result = importer.import_file(engine, kind, path, source="init", only_new=True)
+        result = importer.import_file(engine, kind, path, source="init", only_new=True, on_wait=_waiting)
         if not result.ok:
             _print_problems(result)
             return 1
@@ -75,10 +75,14 @@ def _os_user() -> str:
         return "cli"
 
 
+def _waiting() -> None:
+    print("Another import is running; waiting for it to finish…", file=sys.stderr, flush=True)
+
+
 def cmd_import(args) -> int:
     from . import importer
     result = importer.import_file(_engine(args), args.kind, Path(args.file), dry_run=args.dry_run,
-                                  imported_by=_os_user())
+                                  imported_by=_os_user(), on_wait=_waiting)
     if not result.ok:
         _print_problems(result)
         return 1

@@ -18,7 +18,7 @@ import pycountry
 import sqlalchemy as sa
 
 from . import schema as t
-from . import summary
+from . import db, summary
 from .contract import DOMAINS
 
 SEED = 20261122
@@ -1296,7 +1296,8 @@ def build(engine: sa.Engine, scale: str = "demo", seed: int = SEED,
     if scale not in SCALES:
         raise ValueError(f"Unknown demo scale {scale!r}; choose one of {', '.join(SCALES)}.")
     size, say = SCALES[scale], progress or (lambda _msg: None)
-    with engine.begin() as conn:
+    with db.import_transaction(engine, on_wait=lambda: say("another import is running; waiting for it to finish")) \
+            as conn:
         _refuse_if_loaded(conn)
         r1 = _level1()
         r2 = _level2(_rng(seed, "regions"), r1)

@@ -64,18 +64,27 @@ _YEARS = re.compile(r"^\s*(\d{4})?\s*(?:-|–|\.\.)\s*(\d{4})?\s*$|^\s*(\d{4})\s
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
-def split_values(values: Iterable[str] | str | None) -> tuple[str, ...]:
-    """'RO,BG' or ['RO', 'BG'] or ['RO,BG', 'KZ'] -> ('RO', 'BG', 'KZ'), order kept, no repeats."""
+# How many values one parameter may hold: more than any real view (every level-1 region of the four countries
+# is ~130), few enough that checking them costs nothing, whoever sends them.
+MAX_VALUES = {"country": 50, "region": 300, "level": 10}
+
+
+def split_values(values: Iterable[str] | str | None, name: str | None = None) -> tuple[str, ...]:
+    """'RO,BG' or ['RO', 'BG'] or ['RO,BG', 'KZ'] -> ('RO', 'BG', 'KZ'), order kept, no repeats. With the
+    parameter's `name`, FilterError when there are more than MAX_VALUES[name] of them."""
     if values is None:
         return ()
     if isinstance(values, str):
         values = [values]
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered, and a repeat found in constant time
+    limit = MAX_VALUES.get(name or "")
     for v in values:
         for part in str(v).split(","):
             part = part.strip()
-            if part and part not in out:
-                out.append(part)
+            if part:
+                out[part] = None
+                if limit is not None and len(out) > limit:
+                    raise FilterError("{name} takes at most {count} values", name=name, count=limit)
     return tuple(out)
 
 
@@ -108,15 +117,15 @@ def parse_years(text: str | None) -> tuple[int | None, int | None]:
 def make_filter(country=None, region=None, year_from=None, year_to=None, level=None,
                 as_of=None, years: str | None = None) -> Filter:
     """Build a Filter from user text (CLI options or URL parameters); raises FilterError."""
-    countries = tuple(c.upper() for c in split_values(country))
+    countries = tuple(dict.fromkeys(c.upper() for c in split_values(country, "country")))
     for c in countries:
         if not _COUNTRY.match(c):
             raise FilterError("country must be a two-letter ISO code such as RO, not {value}", value=repr(c))
-    regions = split_values(region)
+    regions = split_values(region, "region")
     for r in regions:
         if not _REGION.match(r):
             raise FilterError("region must be a region code such as RO-CJ, not {value}", value=repr(r))
-    levels = split_values(level)
+    levels = split_values(level, "level")
     for lv in levels:
         if lv not in LEVELS_OF_GOVERNMENT:
             raise FilterError("level must be one of {levels}, not {value}", levels=", ".join(LEVELS_OF_GOVERNMENT),

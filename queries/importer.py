@@ -10,7 +10,6 @@ the import log, the data version and the summary tables; any problem rolls all o
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime as dt
 import functools
@@ -29,7 +28,7 @@ import pycountry
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from . import meta, schema, settings, summary
+from . import db, meta, schema, settings, summary
 from .contract import KINDS, LOAD_ORDER, Column, Kind
 from .settings import DATA_DIR
 
@@ -62,6 +61,7 @@ class ImportResult:
     problem_count: int = 0
     dry_run: bool = False
     imported_by: str | None = None  # recorded in the import log
+    busy: bool = False  # not loaded because another import was running (the file itself may be fine)
 
     @property
     def ok(self) -> bool:
@@ -803,33 +803,6 @@ def _report(conn: sa.Connection, st: _Staging, rule: _CrossRule, problems: _Prob
 
 # --- the import -------------------------------------------------------------------------------
 
-_SQLITE_TEMP_STORE = ("PRAGMA temp_store=DEFAULT", "PRAGMA temp_store=FILE", "PRAGMA temp_store=MEMORY")
-
-
-@contextlib.contextmanager
-def _transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """A connection inside one transaction that commits when the block ends without error.
-
-    On SQLite the transaction is begun explicitly (the driver would leave the staging DDL outside
-    it) and IMMEDIATE, so checks and writes see the same data; temporary tables go to a file
-    for the duration, so staging a large file does not grow memory.
-    """
-    with engine.connect() as conn:
-        if conn.dialect.name != "sqlite":
-            with conn.begin():
-                yield conn
-            return
-        raw = conn.connection.driver_connection
-        previous = raw.execute("PRAGMA temp_store").fetchone()[0]
-        raw.execute(_SQLITE_TEMP_STORE[1])
-        try:
-            with conn.begin():
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                yield conn
-        finally:
-            raw.execute(_SQLITE_TEMP_STORE[previous])
-
-
 class _Analyze(sa.sql.expression.Executable, sa.sql.expression.ClauseElement):
     """ANALYZE one table: PostgreSQL keeps no statistics on temporary tables otherwise."""
     inherit_cache = False
@@ -1048,11 +1021,14 @@ def _open(path: Path) -> tuple[str, _CsvFile | _Workbook]:
 
 
 def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, source: str = "cli",
-                only_new: bool = False, imported_by: str | None = None,
-                file_name: str | None = None) -> ImportResult:
+                only_new: bool = False, imported_by: str | None = None, file_name: str | None = None,
+                wait: float | None = None, on_wait: Callable[[], None] | None = None) -> ImportResult:
     """Validate one file of `kind` and, if it has no problem and this is not a dry run, load it
     (replacing rows whose key exists, or skipping them with only_new). Never raises for bad input.
-    `file_name` is the name the log records when the file was saved under another (an upload)."""
+    `file_name` is the name the log records when the file was saved under another (an upload).
+    Imports run one at a time: while another runs, this one calls `on_wait()` and waits for it up to `wait`
+    seconds (None: as long as it takes), then gives up with a problem and nothing changed (a dry run waits for
+    nothing)."""
     path = Path(path)
     result = ImportResult(kind, file_name or path.name, dry_run=dry_run, imported_by=imported_by)
     try:
@@ -1063,12 +1039,15 @@ def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, so
         _check_header(spec, source_file.header)
         problems = _Problems(spec, max(1, settings.get_int("CIVMON_MAX_REPORTED_PROBLEMS")))
         try:
-            with _transaction(engine) as conn:
+            with db.import_transaction(engine, write=not dry_run, wait=wait, on_wait=on_wait) as conn:
                 _run(conn, spec, source_file, result, problems, only_new, source)
         except _Rejected:
             pass
         except (sa.exc.IntegrityError, sa.exc.DataError) as exc:  # a rule the checks above missed
             raise _FileProblem(f"The database refused the file: {exc.orig}".rstrip() + ".") from None
+        except db.ImportBusy as exc:
+            result.busy = True
+            raise _FileProblem(str(exc)) from None
         finally:
             meta.forget_version(engine)  # a web request that imports, then reads, reads the new version
         result.problems, result.problem_count = problems.sorted(), problems.count

@@ -33,6 +33,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CIVMON_WARM", "1", "1: at start-up and after every import, the main pages are drawn into the cache for "
             "the whole dataset and each country, so their first readers get them at once (dashboard/warm.py); "
             "0: each view is drawn when first asked for"),
+    Setting("CIVMON_STATEMENT_TIMEOUT", "30", "Seconds one SQL statement of the web app, the API or civmon report may "
+            "run before it is stopped (the request then answers 503); imports and civmon demo have no limit. 0: no limit"),
+    Setting("CIVMON_CONNECT_TIMEOUT", "5", "Seconds to wait for the database to accept a connection; after a failed "
+            "attempt the next ones fail at once for 3 s, so a request waits for one timeout, not one per query"),
     Setting("CIVMON_IMPORT_CHUNK_ROWS", "50000", "Rows read and validated at a time when importing a file"),
     Setting("CIVMON_MAX_REPORTED_PROBLEMS", "10000", "Problems listed one by one for a rejected file; the rest are counted"),
     Setting("CIVMON_EMBED_ANCESTORS", "*", "Sites that may show /embed/ pages in a frame: CSP frame-ancestors sources "
@@ -43,6 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
             "CIVMON_ENV=production (e.g. python -c 'import secrets; print(secrets.token_hex(32))'). Empty in "
             "development: a random key kept in data/secret_key"),
     Setting("CIVMON_MAX_UPLOAD_MB", "200", "Largest file, in megabytes, a steward may upload at /admin/import"),
+    Setting("CIVMON_MAX_REQUEST_KB", "256", "Largest request body, in kilobytes, the server reads (a page's callback "
+            "sends a few); a larger one is refused with 413 before it is read. Uploads have CIVMON_MAX_UPLOAD_MB"),
     Setting("CIVMON_UPLOAD_DIR", "", "Folder that keeps an uploaded file between its check and its confirmation; "
             "empty means a civmon-uploads folder in the system's temporary folder (shared by a host's workers)"),
     Setting("BROWSER_PATH", "", "Chromium or Chrome that draws the PNG and SVG images (kaleido); empty means "

@@ -71,6 +71,30 @@ def serve(env: dict, folder: Path, workers: int = 2) -> Served:
         time.sleep(0.2)
 
 
+def serve_small(tmp_path: Path, **env) -> Served:
+    """The small dataset (tests/small_dataset.py) in a SQLite file, served by gunicorn without Redis; `env` added."""
+    import os
+    from . import small_dataset
+    from .conftest import make_engine
+    engine, dispose = make_engine("sqlite", tmp_path)
+    small_dataset.load(engine)
+    dispose()
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'civmon.db'}", **env}
+    if "REDIS_URL" not in env:
+        environment.pop("REDIS_URL", None)
+    return serve(environment, tmp_path)
+
+
+def get(url: str, timeout: float = 30) -> tuple[int, str]:
+    """(status, text) of a GET, whatever the status."""
+    import urllib.error
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
 def page_callback(path: str, search: str) -> dict:
     """The body of the request a browser sends for a page's layout at an address (Dash Pages' callback)."""
     return {"output": ".._pages_content.children..._pages_store.data..",

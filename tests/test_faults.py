@@ -19,7 +19,7 @@ import pytest
 
 from . import small_dataset
 from .conftest import make_engine
-from .server import chart_callback, serve
+from .server import chart_callback, get, serve, serve_small
 
 DB_DOWN = "The database is not answering"
 
@@ -34,6 +34,7 @@ class Proxy:
             self.port = s.getsockname()[1]
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+        self.hanging = False  # accept connections and never answer (a database that hangs)
         self.restore()
 
     def restore(self) -> None:
@@ -65,6 +66,10 @@ class Proxy:
                 client, _ = self._listener.accept()
             except (socket.timeout, OSError):
                 continue
+            if self.hanging:
+                with self._lock:
+                    self._sockets.append(client)
+                continue
             try:
                 upstream = socket.create_connection(self.target)
             except OSError:
@@ -90,14 +95,6 @@ class Proxy:
                     pass
 
 
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as resp:
-            return resp.status, resp.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
 def _draw(base: str, chart_id: str, search: str) -> dict:
     """The chart callback as the browser sends it from the page at `search`; the decoded answer."""
     body = chart_callback(chart_id, search)
@@ -117,33 +114,38 @@ def _eventually(check, seconds: float = 20):
         time.sleep(0.3)
 
 
+def _served_through_proxy(engine, tmp_path):
+    """The app under gunicorn, without Redis, reaching PostgreSQL through a Proxy the test can cut."""
+    proxy = Proxy((engine.url.host, engine.url.port or 5432))
+    url = engine.url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    env = {**os.environ, "DATABASE_URL": url}
+    env.pop("REDIS_URL", None)
+    return proxy, serve(env, tmp_path)
+
+
 @pytest.mark.postgres
 def test_flt001_database_cut_and_restored_without_restart(tmp_path):
     engine, drop = make_engine("postgres", tmp_path)
     try:
         small_dataset.load(engine)
-        proxy = Proxy((engine.url.host, engine.url.port or 5432))
-        url = engine.url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        env = {**os.environ, "DATABASE_URL": url}
-        env.pop("REDIS_URL", None)
-        served = serve(env, tmp_path)
+        proxy, served = _served_through_proxy(engine, tmp_path)
         base = served.base
         try:
             api = base + "/api/v1/charts/funding-by-county.json?country=RO"
-            assert _get(base + "/healthz")[0] == 200
-            status, body = _get(api)
+            assert get(base + "/healthz")[0] == 200
+            status, body = get(api)
             assert status == 200 and {r["region_code"] for r in json.loads(body)["rows"]} == {"RO-AB", "RO-BV", "RO-CJ"}
 
             proxy.cut()
-            assert _get(base + "/healthz") == (503, "database unavailable\n")
-            status, body = _get(base + "/api/v1/charts/funding-by-year.json?country=RO")
+            assert get(base + "/healthz") == (503, "database unavailable\n")
+            status, body = get(base + "/api/v1/charts/funding-by-year.json?country=RO")
             assert status == 503 and DB_DOWN in body and "Traceback" not in body
             answer = _draw(base, "funding-by-year", "?country=RO&lang=ro")
             notice = json.dumps(answer["sideUpdate"], ensure_ascii=False)
             assert "Baza de date nu răspunde" in notice or DB_DOWN in notice  # the page's language when translated
 
             proxy.restore()
-            assert _eventually(lambda: _get(base + "/healthz")[0] == 200), "no recovery after the database returned"
+            assert _eventually(lambda: get(base + "/healthz")[0] == 200), "no recovery after the database returned"
             answer = _draw(base, "funding-by-year", "?country=RO")
             assert "sideUpdate" not in answer
             figure = answer["response"][json.dumps({"chart": "funding-by-year", "type": "chart-graph"},
@@ -160,17 +162,44 @@ def test_flt001_database_cut_and_restored_without_restart(tmp_path):
         drop()
 
 
+@pytest.mark.postgres
+def test_flt003_a_database_that_accepts_connections_but_never_answers(tmp_path):
+    """A request meets one connection timeout (5 s), not one per query, and the next ones answer 503 at once
+    (before: 61 s, gunicorn's timeout, for each page)."""
+    engine, drop = make_engine("postgres", tmp_path)
+    try:
+        small_dataset.load(engine)
+        proxy, served = _served_through_proxy(engine, tmp_path)
+        try:
+            proxy.cut()
+            proxy.hanging = True
+            proxy.restore()
+            api = served.base + "/api/v1/charts/funding-by-year.json?country=RO"
+            for _ in range(3):
+                started = time.monotonic()
+                status, body = get(api)
+                assert status == 503 and DB_DOWN in body and time.monotonic() - started < 7.0
+            started = time.monotonic()
+            assert get(served.base + "/healthz")[0] == 503 and time.monotonic() - started < 7.0
+            proxy.cut()
+            proxy.hanging = False
+            proxy.restore()
+            assert _eventually(lambda: get(served.base + "/healthz")[0] == 200), "no recovery"
+        finally:
+            proxy.cut()
+            served.stop()
+        assert "Traceback" not in served.log
+    finally:
+        drop()
+
+
 def test_flt002_unreachable_redis_serves_uncached(tmp_path):
     """REDIS_URL names a port where nothing listens: pages and the API still answer with the right numbers."""
-    engine, dispose = make_engine("sqlite", tmp_path)
-    small_dataset.load(engine)
-    dispose()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'civmon.db'}", "REDIS_URL": "redis://127.0.0.1:1/0"}
-    served = serve(env, tmp_path)
+    served = serve_small(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
     base = served.base
     try:
         for _ in range(3):
-            status, body = _get(base + "/api/v1/charts/funding-by-county.json?country=RO&year_from=2024&year_to=2024")
+            status, body = get(base + "/api/v1/charts/funding-by-county.json?country=RO&year_from=2024&year_to=2024")
             assert status == 200
             rows = {r["region_code"]: r["amount"] for r in json.loads(body)["rows"]}
             assert rows["RO-CJ"] == pytest.approx(2000.00) and rows["RO-AB"] == pytest.approx(300.00)

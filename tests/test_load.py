@@ -1,6 +1,6 @@
 """A bounded load test: 50 concurrent clients for 60 s on loopback end with zero errors.
 
-The app runs under gunicorn (2 workers, as the Procfile) on the small dataset; each client sends page
+The app runs under gunicorn (2 workers of 8 threads, as gunicorn.conf.py) on the small dataset; each client sends page
 loads, chart callbacks, API requests and health checks in turn, the next when the last one answered.
 Any answer but 200, or none within 30 s, is an error. CIVMON_LOAD_SECONDS shortens the run locally.
 """
@@ -13,9 +13,7 @@ import time
 import urllib.error
 import urllib.request
 
-from . import small_dataset
-from .conftest import make_engine
-from .server import chart_callback, serve
+from .server import chart_callback, serve_small
 
 CLIENTS = 50
 SECONDS = float(os.environ.get("CIVMON_LOAD_SECONDS", "60"))
@@ -35,12 +33,7 @@ def _requests(base: str) -> list[urllib.request.Request]:
 
 
 def test_load001_fifty_clients_for_a_minute_without_an_error(tmp_path):
-    engine, dispose = make_engine("sqlite", tmp_path)
-    small_dataset.load(engine)
-    dispose()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'civmon.db'}"}
-    env.pop("REDIS_URL", None)
-    served = serve(env, tmp_path)
+    served = serve_small(tmp_path)
     requests = _requests(served.base)
     done, errors, lock = [0], [], threading.Lock()
     stop = time.monotonic() + SECONDS
