@@ -9,15 +9,12 @@ the import log, the data version and the summary tables; any problem rolls all o
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import functools
-import hashlib
 import queue
 import re
 import threading
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -28,24 +25,12 @@ import pycountry
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from . import db, meta, schema, settings, summary
+from . import db, meta, schema, settings, sources, summary
 from .contract import KINDS, LOAD_ORDER, Column, Kind
+from .sources import Chunk, FileProblem, Problem
 from .settings import DATA_DIR
 
 FACT_KINDS = ("grants", "consultations", "trainings")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a file is rejected; row and column are None when it concerns the whole file."""
-    row: int | None
-    column: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = [f"row {self.row}"] if self.row is not None else []
-        where += [f"column {self.column}"] if self.column else []
-        return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
 @dataclass
@@ -66,10 +51,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return self.problem_count == 0
-
-
-class _FileProblem(Exception):
-    """The file as a whole cannot be read as this kind; the message is one sentence for the user."""
 
 
 class _Rejected(Exception):
@@ -108,231 +89,24 @@ class _Problems:
         return sorted(self._kept, key=self._position)[: self.cap]
 
 
-# --- reading files ----------------------------------------------------------------------------
-
-_BLOCK = 1 << 20
-_NOT_TEXT = ((b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?)"),
-             (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook"),
-             (b"%PDF", "a PDF document"),
-             (b"\xff\xfe", "UTF-16 text"), (b"\xfe\xff", "UTF-16 text"))
-_SKIPPED_LINE = re.compile(r"Skipping line (\d+): expected \d+ fields, saw (\d+)")
-_OPEN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
-_EXTRA = "\x00extra{}"  # pandas name of a header cell left empty after the last named column
-
-
-@dataclass
-class _Chunk:
-    """Rows of the file as text: their spreadsheet row numbers, values by header name, and
-    the records that could not be split into the header's columns."""
-    rows: np.ndarray
-    frame: pd.DataFrame
-    problems: list[Problem] = field(default_factory=list)
-
-
-def _digest(path: Path, check: Callable[[bytes, int], None] | None = None) -> str:
-    """SHA-256 of the file, read in blocks; `check` sees each block and its offset."""
-    digest, offset = hashlib.sha256(), 0
-    with path.open("rb") as f:
-        while block := f.read(_BLOCK):
-            digest.update(block)
-            if check:
-                check(block, offset)
-            offset += len(block)
-    if check:
-        check(b"", offset)
-    return digest.hexdigest()
-
-
-def _utf8_checker() -> Callable[[bytes, int], None]:
-    """A block checker that rejects binary content and bytes that are not UTF-8."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    lines = [1]
-
-    def check(block: bytes, offset: int) -> None:
-        if offset == 0:
-            for magic, what in _NOT_TEXT:
-                if block.startswith(magic):
-                    raise _FileProblem(f"The file is named .csv but is {what}; save it as CSV UTF-8"
-                                       + (", or name it .xlsx." if magic == b"PK\x03\x04" else "."))
-        if (nul := block.find(b"\x00")) >= 0:
-            raise _FileProblem(f"The file is not CSV text: it holds binary data (a NUL byte at "
-                               f"position {offset + nul}); save it as CSV UTF-8.")
-        pending = len(decoder.getstate()[0])
-        try:
-            decoder.decode(block, final=not block)
-        except UnicodeDecodeError as exc:
-            line = lines[0] + exc.object.count(b"\n", 0, exc.start)
-            raise _FileProblem(f"The file is not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at "
-                               f"position {offset - pending + exc.start}, line {line}); "
-                               "save it as CSV UTF-8.") from None
-        lines[0] += block.count(b"\n")
-    return check
-
-
-def _sniff(path: Path) -> tuple[str, str]:
-    """The file's format (csv or xlsx) and SHA-256, once its name and bytes agree."""
-    if not path.is_file():
-        raise _FileProblem(f"There is no file {path}.")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv", _digest(path, _utf8_checker())
-    if suffix != ".xlsx":
-        raise _FileProblem(f"The file must be .csv or .xlsx, not {suffix or 'a name without an extension'}.")
-    with path.open("rb") as f:
-        if f.read(4) != b"PK\x03\x04":
-            raise _FileProblem("The file is named .xlsx but is not an Excel workbook; save it as .xlsx "
-                               "from the spreadsheet, or as CSV UTF-8 named .csv.")
-    return "xlsx", _digest(path)
-
-
-def _named(header: list[str]) -> list[str]:
-    """Header names stripped; empty cells after the last name get placeholder names."""
-    names = [h.strip() for h in header]
-    width = max((i + 1 for i, n in enumerate(names) if n), default=0)
-    return names[:width] + [_EXTRA.format(i + 1) for i in range(width, len(names))]
-
-
-def _has_text(path: Path) -> bool:
-    """Whether the file holds anything but whitespace (to tell an empty file from a blank row 1)."""
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return any(line.strip() for line in f)
-
-
-def _csv_header(path: Path) -> list[str]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            header = next(csv.reader(f), [])
-    except csv.Error as exc:
-        raise _FileProblem(f"The header row cannot be read as CSV: {exc}.") from None
-    if not any(h.strip() for h in header):
-        _no_header(_has_text(path))
-    return _named(header)
-
-
-def _no_header(has_content: bool) -> None:
-    if has_content:
-        raise _FileProblem("Row 1 is empty: the header must be the first row.")
-    raise _FileProblem("The file has no header row: it is empty.")
-
-
-def _csv_chunks(path: Path, names: list[str], chunk_rows: int) -> Iterator[_Chunk]:
-    """The data records in chunks. pandas skips (and warns about) records with more values than
-    the header; their record numbers, which pandas counts like a spreadsheet, become problems."""
-    reader = pd.read_csv(path, encoding="utf-8-sig", header=0, names=names, dtype=str, na_filter=False,
-                         skip_blank_lines=False, index_col=False, on_bad_lines="warn",
-                         chunksize=chunk_rows)
-    next_row, width = 2, len(names)
-    with reader:
-        while True:
-            frame, error = None, None
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", pd.errors.ParserWarning)
-                try:
-                    frame = next(reader)
-                except StopIteration:
-                    pass
-                except pd.errors.ParserError as exc:
-                    error = _parser_problem(exc)
-            skipped = [(int(m[1]), int(m[2])) for w in caught for m in _SKIPPED_LINE.finditer(str(w.message))]
-            frame = frame if frame is not None else pd.DataFrame({n: pd.Series([], dtype=str) for n in names})
-            rows = np.arange(next_row, next_row + len(frame) + len(skipped))
-            rows = np.setdiff1d(rows, [r for r, _ in skipped]) if skipped else rows
-            next_row += len(frame) + len(skipped)
-            problems = [Problem(r, None, f"has {n} values but the header has {width} columns")
-                        for r, n in skipped] + ([error] if error else [])
-            yield _Chunk(rows, frame, problems)
-            if error or (not len(frame) and not skipped):
-                return
-
-
-def _parser_problem(exc: Exception) -> Problem:
-    if m := _OPEN_QUOTE.search(str(exc)):
-        return Problem(int(m[1]) + 1, None, "a quoted value starts here and is never closed")
-    return Problem(None, None, f"The file cannot be read as CSV: {exc}")
-
-
-def _cell_text(value) -> str:
-    """An XLSX cell as the text a CSV export would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-class _Workbook:
-    """The first sheet of an XLSX file, streamed with openpyxl's read-only mode."""
-
-    def __init__(self, path: Path):
-        import openpyxl
-        try:
-            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            sheet = self._book.worksheets[0]
-            sheet.reset_dimensions()  # some writers record a wrong sheet size
-            self._rows = sheet.iter_rows(values_only=True)
-            first = next(self._rows, None)
-        except Exception as exc:  # openpyxl raises many kinds of errors for damaged files
-            raise _FileProblem("The file cannot be read as an Excel workbook "
-                               f"({exc.__class__.__name__}: {exc}).") from None
-        header = [_cell_text(v) for v in first or ()]
-        if not any(h.strip() for h in header):
-            has_rows = first is not None or next(self._rows, None) is not None
-            self._book.close()
-            _no_header(has_rows)
-        self.header = _named(header)
-
-    def chunks(self, chunk_rows: int) -> Iterator[_Chunk]:
-        width, batch, rows, problems = len(self.header), [], [], []
-        try:
-            for number, values in enumerate(self._rows, start=2):
-                texts = [_cell_text(v) for v in values]
-                if any(texts[width:]):
-                    problems.append(Problem(number, None, "has values to the right of the last header column"))
-                batch.append(texts[:width] + [""] * (width - len(texts)))
-                rows.append(number)
-                if len(batch) >= chunk_rows:
-                    yield _Chunk(np.array(rows), pd.DataFrame(batch, columns=self.header, dtype=str), problems)
-                    batch, rows, problems = [], [], []
-        except Exception as exc:
-            raise _FileProblem(f"The workbook cannot be read ({exc.__class__.__name__}: {exc}).") from None
-        finally:
-            self._book.close()
-        yield _Chunk(np.array(rows, dtype=int), pd.DataFrame(batch or None, columns=self.header, dtype=str), problems)
-
-
-class _CsvFile:
-    def __init__(self, path: Path):
-        self.path = path
-        self.header = _csv_header(path)
-
-    def chunks(self, chunk_rows: int) -> Iterator[_Chunk]:
-        return _csv_chunks(self.path, self.header, chunk_rows)
-
-
 def _check_header(kind: Kind, header: list[str]) -> None:
     """The header names the template's columns, each once, required ones all present."""
     named = [h for h in header if not h.startswith("\x00")]
     if len(named) == 1 and ";" in named[0]:
-        raise _FileProblem("The header is one column with semicolons in it: the file must be comma-separated; "
+        raise FileProblem("The header is one column with semicolons in it: the file must be comma-separated; "
                            "save it as CSV UTF-8 (comma delimited).")
     if "" in named:
-        raise _FileProblem(f"Column {named.index('') + 1} of the header has no name; every column needs one.")
+        raise FileProblem(f"Column {named.index('') + 1} of the header has no name; every column needs one.")
     twice = sorted({h for h in named if named.count(h) > 1})
     if twice:
-        raise _FileProblem(f"Columns named more than once in the header: {', '.join(twice)}.")
+        raise FileProblem(f"Columns named more than once in the header: {', '.join(twice)}.")
     unknown = [h for h in named if h not in kind.column_names]
     missing = [c for c in kind.required if c not in named]
     sentences = ([f"Unknown columns: {', '.join(unknown)}."] if unknown else []) + \
                 ([f"Missing required columns: {', '.join(missing)}."] if missing else [])
     if sentences:
         sentences.append(f"The {kind.name} template's columns are: {', '.join(kind.column_names)}.")
-        raise _FileProblem(" ".join(sentences))
+        raise FileProblem(" ".join(sentences))
 
 
 # --- checking cells ---------------------------------------------------------------------------
@@ -550,13 +324,13 @@ _ROW_RULES = (
 )
 
 
-def _stripped(chunk: _Chunk) -> dict[str, np.ndarray]:
+def _stripped(chunk: Chunk) -> dict[str, np.ndarray]:
     """The chunk's cells without surrounding whitespace, as arrays of Python strings per column."""
     return {name: np.array([v.strip() for v in chunk.frame[name].to_numpy(dtype=object)], dtype=object)
             for name in chunk.frame.columns}
 
 
-def _check_chunk(kind: Kind, chunk: _Chunk, problems: _Problems) -> tuple[np.ndarray, pd.DataFrame]:
+def _check_chunk(kind: Kind, chunk: Chunk, problems: _Problems) -> tuple[np.ndarray, pd.DataFrame]:
     """Row numbers and typed values of the chunk's non-empty rows, after reporting their problems."""
     problems.add(chunk.problems, len(chunk.problems))
     cells = _stripped(chunk)
@@ -963,7 +737,7 @@ def _stage_and_check(conn: sa.Connection, kind: Kind, source, result: ImportResu
     seen = _Seen(_kind_rules(kind))
     result.rows = _stage_file(conn, kind, source, problems, stage, delta, seen)
     if not result.rows and not problems.count:
-        raise _FileProblem("The file has a header row but no data rows.")
+        raise FileProblem("The file has a header row but no data rows.")
     sa.Index(f"ix_{stage.name}_key", *(stage.c[k] for k in kind.key)).create(conn)
     st = _Staging(kind, stage, only_new)
     _check_staged(conn, st, problems, seen)
@@ -1014,12 +788,6 @@ def _run(conn: sa.Connection, kind: Kind, source, result: ImportResult, problems
     _apply(conn, st, result, existing, log_source, delta)
 
 
-def _open(path: Path) -> tuple[str, _CsvFile | _Workbook]:
-    """The file's SHA-256 and a reader for its header and chunks."""
-    fmt, digest = _sniff(path)
-    return digest, (_CsvFile(path) if fmt == "csv" else _Workbook(path))
-
-
 def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, source: str = "cli",
                 only_new: bool = False, imported_by: str | None = None, file_name: str | None = None,
                 wait: float | None = None, on_wait: Callable[[], None] | None = None) -> ImportResult:
@@ -1033,9 +801,9 @@ def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, so
     result = ImportResult(kind, file_name or path.name, dry_run=dry_run, imported_by=imported_by)
     try:
         if kind not in KINDS:
-            raise _FileProblem(f"Unknown kind {kind!r}; the kinds are: {', '.join(LOAD_ORDER)}.")
+            raise FileProblem(f"Unknown kind {kind!r}; the kinds are: {', '.join(LOAD_ORDER)}.")
         spec = KINDS[kind]
-        result.sha256, source_file = _open(path)
+        result.sha256, source_file = sources.open_source(path)
         _check_header(spec, source_file.header)
         problems = _Problems(spec, max(1, settings.get_int("CIVMON_MAX_REPORTED_PROBLEMS")))
         try:
@@ -1044,14 +812,14 @@ def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, so
         except _Rejected:
             pass
         except (sa.exc.IntegrityError, sa.exc.DataError) as exc:  # a rule the checks above missed
-            raise _FileProblem(f"The database refused the file: {exc.orig}".rstrip() + ".") from None
+            raise FileProblem(f"The database refused the file: {exc.orig}".rstrip() + ".") from None
         except db.ImportBusy as exc:
             result.busy = True
-            raise _FileProblem(str(exc)) from None
+            raise FileProblem(str(exc)) from None
         finally:
             meta.forget_version(engine)  # a web request that imports, then reads, reads the new version
         result.problems, result.problem_count = problems.sorted(), problems.count
-    except _FileProblem as exc:
+    except FileProblem as exc:
         result.problems, result.problem_count = [Problem(None, None, str(exc))], 1
     except OSError as exc:
         result.problems, result.problem_count = [Problem(None, None, f"The file cannot be read: {exc}.")], 1

@@ -38,6 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CIVMON_CONNECT_TIMEOUT", "5", "Seconds to wait for the database to accept a connection; after a failed "
             "attempt the next ones fail at once for 3 s, so a request waits for one timeout, not one per query"),
     Setting("CIVMON_IMPORT_CHUNK_ROWS", "50000", "Rows read and validated at a time when importing a file"),
+    Setting("CIVMON_IMPORT_MEMORY_MB", "256", "Memory an XLSX file's table of shared texts may take when it is read "
+            "(openpyxl holds it whole); a workbook that needs more is refused before it is read. CSV files are "
+            "read a part at a time and need no such limit"),
     Setting("CIVMON_MAX_REPORTED_PROBLEMS", "10000", "Problems listed one by one for a rejected file; the rest are counted"),
     Setting("CIVMON_EMBED_ANCESTORS", "*", "Sites that may show /embed/ pages in a frame: CSP frame-ancestors sources "
             "separated by spaces (e.g. 'self' https://portal.example.gov); every other page may not be framed"),

@@ -273,3 +273,135 @@ def test_hrd007_a_statement_past_its_time_limit_is_stopped_but_not_in_an_import(
             pytest.raises(sa.exc.OperationalError, conn.exec_driver_sql, slow)
     finally:
         dispose()
+
+
+# --- files made to exhaust a worker ---------------------------------------------------------------------------------
+
+_CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                  'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                  'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+                  '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+                  'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxml'
+                  'formats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                  '</Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+         'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+         'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+             '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet '
+             'name="s" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                  'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                  'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship '
+                  'Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                  'Target="sharedStrings.xml"/></Relationships>')
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REGION_HEADER = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{name}</t></is></c>'
+                         for i, name in enumerate(KINDS["regions"].column_names))
+
+
+def xlsx(path, shared, sheet):
+    """A workbook whose sharedStrings.xml and sheet1.xml are the byte blocks the two generators give."""
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
+                           ("xl/workbook.xml", _WORKBOOK), ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)):
+            book.writestr(name, text)
+        for name, blocks in (("xl/sharedStrings.xml", shared), ("xl/worksheets/sheet1.xml", sheet)):
+            with book.open(name, "w", force_zip64=True) as part:
+                for block in blocks:
+                    part.write(block)
+    return path
+
+
+def _texts(*blocks):
+    yield f'<?xml version="1.0" encoding="UTF-8"?><sst {_NS}>'.encode()
+    yield from blocks
+    yield b"</sst>"
+
+
+def _sheet(*blocks, header: str = f'<row r="1">{_REGION_HEADER}</row>'):
+    yield f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData>{header}'.encode()
+    yield from blocks
+    yield b"</sheetData></worksheet>"
+
+
+def _repeat(block: bytes, times: int):
+    for _ in range(times):
+        yield block
+
+
+BOMBS = {
+    # name: (file maker, the sentence's start), each as the issue describes it
+    "large shared texts": (lambda p: xlsx(p, _texts(b"<si><t>", *_repeat(b"A" * (1 << 20), 300), b"</t></si>"),
+                                          _sheet(b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>')),
+                           "The workbook's part xl/sharedStrings.xml inflates more than 100-fold"),
+    "20 million shared texts": (lambda p: xlsx(p, _texts(*_repeat(b"<si><t>x</t></si>" * 65536, 305)),
+                                               _sheet(b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>')),
+                                "The workbook's part xl/sharedStrings.xml inflates more than 100-fold"),
+    "5 million rows": (lambda p: xlsx(p, _texts(), _sheet(*(
+        "".join(f'<row r="{i}"/>' for i in range(start, start + 100_000)).encode()
+        for start in range(2, 5_000_002, 100_000)))),
+        "The workbook's sheet has more than 1,048,576 rows"),
+    "a million columns in XLSX": (lambda p: xlsx(p, _texts(), _sheet(header="<row r=\"1\">" + "".join(
+        f"<c><v>{i}</v></c>" for i in range(1_000_000)) + "</row>")),
+        "Row 1 of the workbook has more than 1,000 cells"),
+    "a million columns in CSV": (lambda p: p.with_suffix(".csv").write_text(
+        ",".join(f"column{i}" for i in range(1_000_000)) + "\n") and p.with_suffix(".csv"),
+        "The header has 1,000,000 columns; a file civmon reads has at most 1,000."),
+}
+
+
+def civmon_measured(url: str, *args: str, env: dict | None = None) -> tuple[int, str, float, float]:
+    """`civmon ARGS` in a process of its own: (exit code, standard error, seconds, peak memory in MB)."""
+    code = ("import resource, sys; from queries import cli; rc = cli.main(sys.argv[1:]); "
+            "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(rc)")
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", code, "--database-url", url, *args], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, env={**os.environ, **(env or {})})
+    seconds = time.monotonic() - started
+    peak = int(run.stderr.rsplit("peak ", 1)[1].split()[0]) / 1024 if "peak " in run.stderr else float("nan")
+    return run.returncode, run.stderr.rsplit("peak ", 1)[0], seconds, peak
+
+
+@pytest.mark.parametrize("bomb", list(BOMBS))
+def test_hrd008_bomb_files_are_refused_in_seconds_within_bounded_memory(bomb, tmp_path):
+    make, sentence = BOMBS[bomb]
+    path = make(tmp_path / "bomb.xlsx")
+    engine, dispose = make_engine("sqlite", tmp_path)
+    dispose()
+    url = engine.url.render_as_string(hide_password=False)
+    code, err, seconds, peak = civmon_measured(url, "import", "regions", str(path), "--dry-run")
+    assert code == 1 and sentence in err, err
+    assert err.count("\n") <= 2 and "Traceback" not in err  # one sentence, then "Rejected …"
+    assert seconds < 5.0 and peak < 500, (seconds, peak)
+
+
+def test_hrd009_shared_texts_beyond_the_memory_setting(tmp_path):
+    """Texts that compress like real ones (no bomb), but more of them than CIVMON_IMPORT_MEMORY_MB allows."""
+    texts = (f"<si><t>Asociatia numarul {i:07d}</t></si>".encode() for i in range(400_000))
+    path = xlsx(tmp_path / "texts.xlsx", _texts(*texts), _sheet(b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'))
+    engine, dispose = make_engine("sqlite", tmp_path)
+    dispose()
+    url = engine.url.render_as_string(hide_password=False)
+    code, err, _s, _p = civmon_measured(url, "import", "regions", str(path), "--dry-run",
+                                        env={"CIVMON_IMPORT_MEMORY_MB": "20"})
+    assert code == 1 and "would take more than 20 MB of memory to read (CIVMON_IMPORT_MEMORY_MB)" in err, err
+    code, err, _s, _p = civmon_measured(url, "import", "regions", str(path), "--dry-run")
+    assert code == 1 and "CIVMON_IMPORT_MEMORY_MB" not in err  # the default has room: the rows' own problems
+
+
+def test_hrd010_extra_values_in_the_first_row_are_an_error(tmp_path):
+    """pandas drops what the first record has beyond the header: the row is named, not loaded short."""
+    from queries import importer
+    engine, dispose = make_engine("sqlite", tmp_path)
+    header = ",".join(KINDS["regions"].column_names)
+    for body, bad in (("RO-CJ,Cluj,RO,1,,5,EXTRA\nRO-AB,Alba,RO,1,,3\n", 2),
+                      ("RO-AB,Alba,RO,1,,3\nRO-CJ,Cluj,RO,1,,5,EXTRA\n", 3)):
+        path = tmp_path / "regions.csv"
+        path.write_text(header + "\n" + body, encoding="utf-8")
+        result = importer.import_file(engine, "regions", path)
+        assert not result.ok and [str(p) for p in result.problems] == [
+            f"row {bad}: has 7 values but the header has 6 columns"]
+    dispose()
