@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
 import shutil
@@ -73,23 +74,37 @@ def discard_pending() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _sweep() -> None:
-    """Delete unconfirmed uploads older than KEEP_SECONDS (any session's)."""
-    limit = time.time() - KEEP_SECONDS
+def _sweep(user: str) -> int:
+    """Delete unconfirmed uploads older than KEEP_SECONDS (any session's) and the user's own earlier one (a steward
+    has at most one file waiting); the bytes the others still take."""
+    limit, kept = time.time() - KEEP_SECONDS, 0
     for folder in upload_dir().iterdir():
         try:
-            if folder.is_dir() and TOKEN.match(folder.name) and folder.stat().st_mtime < limit:
+            if not (folder.is_dir() and TOKEN.match(folder.name)):
+                continue
+            if folder.stat().st_mtime < limit or _upload_meta(folder).get("user") == user:
                 shutil.rmtree(folder, ignore_errors=True)
+            else:
+                kept += sum(f.stat().st_size for f in folder.iterdir())
         except OSError:
             continue
+    return kept
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(_BLOCK):
+def pending_limit_bytes() -> int:
+    """How much checked files waiting for their confirmation may take together (CIVMON_MAX_PENDING_MB)."""
+    return max(1, settings.get_int("CIVMON_MAX_PENDING_MB")) << 20
+
+
+def _snapshot(path: Path, folder: Path) -> tuple[Path, str]:
+    """A copy of the checked file in a folder only this process knows, and its SHA-256: what is loaded is this copy,
+    so bytes written to the upload folder after the comparison cannot slip into the load."""
+    copy, digest = folder / path.name, hashlib.sha256()
+    with path.open("rb") as source, open(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        while block := source.read(_BLOCK):
             digest.update(block)
-    return digest.hexdigest()
+            out.write(block)
+    return copy, digest.hexdigest()
 
 
 def _upload_meta(folder: Path) -> dict:
@@ -106,8 +121,13 @@ def _display_name(raw: str | None) -> str:
     return "".join(ch for ch in name if ch.isprintable()).strip()[:200]
 
 
-def _save(storage, folder: Path, suffix: str) -> tuple[Path, str]:
-    """Copy the upload into `folder`, counting its size against the limit; its path and SHA-256."""
+class _NoRoom(Exception):
+    pass
+
+
+def _save(storage, folder: Path, suffix: str, room: int) -> tuple[Path, str]:
+    """Copy the upload into `folder`, counting its size against the upload limit and the `room` left for files
+    waiting for their confirmation; its path and SHA-256."""
     limit, size, digest = auth.max_upload_bytes(), 0, hashlib.sha256()
     path = folder / f"upload{suffix}"
     with path.open("wb") as out:
@@ -115,6 +135,8 @@ def _save(storage, folder: Path, suffix: str) -> tuple[Path, str]:
             size += len(block)
             if size > limit:
                 raise _TooLarge
+            if size > room:
+                raise _NoRoom
             digest.update(block)
             out.write(block)
     return path, digest.hexdigest()
@@ -182,16 +204,23 @@ def import_check():
     if suffix not in SUFFIXES:
         return _import_page(400, error=tr(_("{file} is not a .csv or .xlsx file: save it as CSV UTF-8 or as an "
                                             "Excel workbook (.xlsx).")).format(file=name))
-    _sweep()
+    user = auth.current_user()
+    room = pending_limit_bytes() - _sweep(user.username)
     token = secrets.token_urlsafe(24)
     folder = upload_dir() / token
     folder.mkdir(mode=0o700)
     try:
-        path, sha256 = _save(storage, folder, suffix)
+        path, sha256 = _save(storage, folder, suffix, room)
     except _TooLarge:
         shutil.rmtree(folder, ignore_errors=True)
         return _too_large()
-    user = auth.current_user()
+    except _NoRoom:
+        shutil.rmtree(folder, ignore_errors=True)
+        log.warning("user %s: upload refused, the files waiting for confirmation fill CIVMON_MAX_PENDING_MB",
+                    user.username)
+        return _import_page(507, error=_("The server is holding too many checked files that wait for their "
+                                         "confirmation to take this one; nothing was written. Try again later, or "
+                                         "ask the operator to raise CIVMON_MAX_PENDING_MB."))
     result = importer.import_file(db.get_engine(), kind, path, dry_run=True, file_name=name,
                                   imported_by=user.username)
     if not result.ok:
@@ -231,14 +260,16 @@ def import_confirm():
         discard_pending()
         return _import_page(409, error=_("There is no checked file to load (it was loaded, cancelled or is more "
                                          "than a day old). Check the file again."))
-    if _digest(path) != pending["sha256"]:
-        discard_pending()
-        log.warning("user %s: upload %s changed between check and confirmation; not loaded", user.username,
-                    pending["token"])
-        return _import_page(409, error=_("The checked file changed on the server before it was loaded; nothing "
-                                         "was written. Check the file again."))
-    result = importer.import_file(db.get_engine(), pending["kind"], path, source="web", imported_by=user.username,
-                                  file_name=pending["name"], wait=CONFIRM_WAIT_S)
+    with tempfile.TemporaryDirectory(prefix="civmon-load-") as private:
+        copy, sha256 = _snapshot(path, Path(private))
+        if sha256 != pending["sha256"]:
+            discard_pending()
+            log.warning("user %s: upload %s changed between check and confirmation; not loaded", user.username,
+                        pending["token"])
+            return _import_page(409, error=_("The checked file changed on the server before it was loaded; nothing "
+                                             "was written. Check the file again."))
+        result = importer.import_file(db.get_engine(), pending["kind"], copy, source="web",
+                                      imported_by=user.username, file_name=pending["name"], wait=CONFIRM_WAIT_S)
     if result.busy:  # the checked file stays, so that Confirm can be pressed again
         log.info("user %s: %r not loaded yet, another import is running", user.username, pending["name"])
         return _import_page(409, error=_("Another import is running, so this file was not loaded yet; nothing was "

@@ -72,7 +72,19 @@ def create_app() -> dash.Dash:
     api.register(app.server)  # /api/v1 (chart data and images) and the frame-ancestors headers
     auth.register(app.server)  # /login, /logout, the session cookie; refuses production without SECRET_KEY
     admin.register(app.server)  # the data stewards' /admin/import and /admin/imports
+    _set_up_before_serving(app)
     return app
+
+
+def _set_up_before_serving(app: dash.Dash) -> None:
+    """Dash sets itself up at its first request (the component libraries it serves, the pages' routing callback),
+    marking that done before doing it: under threaded workers, a request served beside that first one found the
+    libraries not yet registered (500 for dash_bootstrap_components' code, a page stuck at "Loading…"). One request
+    made here, before any thread serves, does all of it."""
+    with app.server.test_request_context("/_dash-layout"):
+        for hook in app.server.before_request_funcs.get(None, ()):
+            if getattr(hook, "__qualname__", "").startswith("Dash."):
+                hook()
 
 
 def _one_version_per_request(wsgi_app):

@@ -2,11 +2,12 @@
 
 Everything public (the pages, /embed/, /api/) needs no account; only the stewards' pages under /admin/
 do (dashboard/admin.py). The session is Flask's signed cookie `civmon_session`: HttpOnly, SameSite=Lax,
-Secure when CIVMON_ENV=production, signed with SECRET_KEY. It holds the username, a fingerprint of the
-password hash (a changed password or a removed account ends the session), the sign-in time (a session
-lasts SESSION_HOURS) and the form token. Every form carries that token; a POST without it is refused
-(400) before anything else is done. Failed sign-ins are limited per username and client address
-(queries.users) and logged without the password.
+Secure when CIVMON_ENV=production, signed with SECRET_KEY. It holds the token of a session kept on the server
+(queries.users: signing out, a changed password or a removed account ends it there, so a copied cookie stops
+working; it lasts SESSION_HOURS) and the form token. Every form carries that token; a POST without it is refused
+(400) before anything else is done. Sign-in attempts are limited per username and client address and for all
+together (queries.users) and logged without the password. In production every answer asks browsers to use
+HTTPS only (Strict-Transport-Security).
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ import hmac
 import logging
 import os
 import secrets
-import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -28,7 +28,8 @@ from . import i18n
 
 log = logging.getLogger(__name__)
 
-SESSION_HOURS = 12
+SESSION_HOURS = users.SESSION_HOURS
+HSTS = "max-age=31536000; includeSubDomains"
 SESSION_COOKIE = "civmon_session"
 CSRF_FIELD = "csrf_token"
 DEV_KEY_FILE = settings.DATA_DIR / "secret_key"
@@ -112,24 +113,28 @@ def max_request_bytes() -> int:
 def register(server: flask.Flask) -> None:
     configure(server)
     server.register_blueprint(bp)
+    if is_production():
+        server.after_request(_strict_transport)
+
+
+def _strict_transport(response: flask.Response) -> flask.Response:
+    response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
 
 
 # --- who is signed in --------------------------------------------------------------------------------
 
 def current_user() -> users.User | None:
-    """The signed-in steward of this request, or None (a session of a removed account, of an old password
-    or older than SESSION_HOURS counts as none)."""
+    """The signed-in steward of this request, or None (a session that was ended, has expired, or whose account was
+    removed counts as none)."""
     if "civmon_user" in flask.g:
         return flask.g.civmon_user
     user = None
-    name = flask.session.get("user")
-    if name:
-        found = users.get(db.get_engine(), name)
-        fresh = time.time() - float(flask.session.get("auth_at", 0)) < SESSION_HOURS * 3600
-        if found and fresh and hmac.compare_digest(found.fingerprint, str(flask.session.get("fp", ""))):
-            user = found
-        else:
-            for k in ("user", "fp", "auth_at", "pending"):
+    token = flask.session.get("sid")
+    if token:
+        user = users.session_user(db.get_engine(), str(token))
+        if user is None:
+            for k in ("sid", "pending"):
                 flask.session.pop(k, None)
     flask.g.civmon_user = user
     return user
@@ -337,20 +342,19 @@ def login():
     password = flask.request.form.get("password", "")
     client = client_address()
     tr = i18n.translator(lang())
-    wait = users.retry_after(engine, username, client)
+    wait = users.begin_attempt(engine, username, client)
     if wait:
-        log.warning("sign-in refused for user %r from %s: too many failures, %d s to wait", username, client, wait)
+        log.warning("sign-in refused for user %r from %s: too many attempts, %d s to wait", username, client, wait)
         return _login_page(429, tr(_("Too many failed attempts. Wait {seconds} seconds, then try again.")).format(
             seconds=wait), username=username, retry_after=wait)
     user = users.authenticate(engine, username, password)
     if user is None:
-        failures = users.record_failure(engine, username, client)
-        log.warning("failed sign-in for user %r from %s (%d in a row)", username, client, failures)
+        log.warning("failed sign-in for user %r from %s (%d in a row)", username, client,
+                    users.failures_in_a_row(engine, username, client))
         return _login_page(401, _("Wrong username or password."), username=username)
     users.clear_failures(engine, username, client)
     flask.session.clear()  # a new session: nothing from before the sign-in is kept
-    flask.session.update(user=user.username, fp=user.fingerprint, auth_at=int(time.time()),
-                         csrf=secrets.token_urlsafe(32))
+    flask.session.update(sid=users.start_session(engine, user.username), csrf=secrets.token_urlsafe(32))
     flask.g.pop("civmon_user", None)
     log.info("user %s signed in from %s", user.username, client)
     return flask.redirect(safe_next(flask.request.form.get("next")))
@@ -362,6 +366,7 @@ def logout():
     user = current_user()
     from . import admin
     admin.discard_pending()
+    users.end_session(db.get_engine(), str(flask.session.get("sid", "")))
     flask.session.clear()
     if user:
         log.info("user %s signed out", user.username)

@@ -67,7 +67,8 @@ def cached_chart(chart_id: str, search: str):
     def draw():
         fig, table = render_chart(chart_id, search)
         return (fig.to_plotly_json() if fig is not None else None), table
-    return cache.cached("chart", c.chart_key(chart_id, search), draw)
+    key = c.chart_key(chart_id, search)
+    return cache.cached("chart", key, draw) if key else draw()
 
 
 TABLE_ROWS = 200  # rows of a chart's table sent with the chart (the list of authorities can run into thousands)

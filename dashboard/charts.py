@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from queries import formats, registry
 from queries.indicators import euro_comparable
 
-from . import cache, i18n, maps
+from . import cache, figures, i18n, maps
 from .figures import figure
 from .state import State
 
@@ -198,7 +198,7 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     if df.empty:
         return _empty(chart, state, tr("No regions match these filters."))
     note = rate_note(df, state)
-    df = df.assign(region_name=_names(df, state))
+    df = df.assign(region_name=[figures.text(name) for name in _names(df, state)])  # hover and tile labels
     countries = sorted({c.split("-")[0] for c in df["region_code"]})
     value, label = chart.value, tr(chart.label)
     if chart.value == "per_1000_inhabitants" and _several_currencies(df):
@@ -252,7 +252,8 @@ def _same_value(chart: Chart, values: list, rows: int, state: State) -> str | No
 
 def _labels(names, *qualifiers, width: int = 38) -> list[str]:
     """One label per bar, at most `width` characters: plotly draws bars with equal labels as one bar, so names
-    that come out equal get the first qualifier (a list per bar: country, region, id…) that tells them apart."""
+    that come out equal get the first qualifier (a list per bar: country, region, id…) that tells them apart.
+    Labels are escaped for plotly (figures.text); a line break in a name is kept as one."""
     names = [str(n) for n in names]
     qualifiers = [[v if isinstance(v, str) and v else None for v in values] for values in qualifiers]
     short = [_short(n, width) for n in names]
@@ -272,7 +273,7 @@ def _labels(names, *qualifiers, width: int = 38) -> list[str]:
         else:
             for k, i in enumerate(idx, start=1):
                 out[i] = f"{label} ({k})"
-    return out
+    return [figures.text(label).replace("\n", "<br>") for label in out]
 
 
 def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
@@ -485,7 +486,7 @@ def build_topics(chart, df, state):
         return _empty(chart, state, tr("No data for these filters."))
     df = df.iloc[::-1]
     # topics are short phrases: on two lines rather than cut, capitalised as labels
-    topics = ["<br>".join(textwrap.wrap(tr(t)[:1].upper() + tr(t)[1:], 28)) for t in df["topic"]]
+    topics = ["\n".join(textwrap.wrap(tr(t)[:1].upper() + tr(t)[1:], 28)) for t in df["topic"]]
     bars = dict(type="bar", x=df["participants"], y=_labels(topics, width=80), orientation="h",
                 marker=dict(color=PALETTE[1]), customdata=df["trainings"],
                 hovertemplate="<b>%{y}</b><br>" + tr("Participants") + ": %{x:,}<br>"

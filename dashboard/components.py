@@ -220,10 +220,11 @@ def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
     ], className="chart-card h-100", id=f"card-{chart_id}"), xs=12, lg=width, className="mb-3", id=chart_id)
 
 
-def chart_key(chart_id: str, search: str) -> tuple:
-    """The cache key of a chart's drawing (figure and table) for an address, in its canonical form when it has one."""
+def chart_key(chart_id: str, search: str) -> tuple | None:
+    """The cache key of a chart's drawing (figure and table) for an address, in its canonical form; None for an
+    address that cannot be used (its explanation is not kept: made-up variants are endless)."""
     state = parse_state(search)
-    return chart_id, (state.search if not state.error else search)
+    return None if state.error else (chart_id, state.search)
 
 
 class ChartView(NamedTuple):
@@ -242,7 +243,8 @@ def chart_view(chart_id: str, state: State) -> ChartView:
     mounts (a page of seven charts drawn ~0.3 s sooner, bench/README.md). Otherwise a placeholder, and the store
     that makes callbacks.draw_chart (or draw_table) draw it in a request of its own, beside the other charts' on
     another worker; the page's answer is then incomplete, so it is not kept whole (the next one carries the chart)."""
-    drawn = cache.peek("chart", chart_key(chart_id, state.search))
+    key = chart_key(chart_id, state.search)
+    drawn = cache.peek("chart", key) if key else None
     if drawn is not None:
         return ChartView(drawn[0], drawn[1], None)
     cache.mark_incomplete()
@@ -350,8 +352,11 @@ def safe_run(query_id: str, state: State):
 
 def guarded(state: State, path: str, title: str, intro: str, build) -> html.Div:
     """The page, or the explained empty view when the address names something unknown; through the cache
-    (keyed by page, address and data version: the filter bar and headline cards cost 15–30 ms to build)."""
-    return cache.cached("page", (path, state.search, state.error), lambda: _guarded(state, path, title, intro, build))
+    (keyed by page, address and data version: the filter bar and headline cards cost 15–30 ms to build). An address
+    that cannot be used is explained afresh each time: its variants are endless, and explaining costs nothing."""
+    if state.error:
+        return _guarded(state, path, title, intro, build)
+    return cache.cached("page", (path, state.search), lambda: _guarded(state, path, title, intro, build))
 
 
 def _guarded(state: State, path: str, title: str, intro: str, build) -> html.Div:

@@ -12,6 +12,8 @@ several views and languages, validated afterwards, must give exactly the JSON it
 """
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -24,3 +26,10 @@ BLANK = pio.templates["none"]  # a template with nothing in it (the maps'): as a
 def figure(*traces: dict, **layout) -> go.Figure:
     """A figure of these traces (dicts with a "type") and layout, unvalidated, like its later updates."""
     return go.Figure(data=list(traces), layout=layout or None, _validate=False)
+
+
+def text(value) -> str:
+    """A text from the data (a name, a title, a topic) as plotly.js must be given it: plotly renders a few HTML tags
+    in labels and hover texts (<a href>, <b>, <br>…), so a recipient named '<a href="https://…">' would become a live
+    link in every chart, embed and SVG. Escaped, it reads as it was written."""
+    return html.escape(str(value), quote=False)

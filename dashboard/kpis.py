@@ -209,4 +209,4 @@ def row(area: str, search: str):
             return build(state)
         except FilterError as exc:
             return html.P(i18n.filter_message(exc, state.lang), className="text-muted")
-    return cache.cached("kpis", (area, state.search if not state.error else search), draw)
+    return draw() if state.error else cache.cached("kpis", (area, state.search), draw)

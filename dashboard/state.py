@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from queries import Filter, FilterError, make_filter
 
-from . import i18n
+from . import cache, i18n
 
 PARAMS = ("country", "region", "year_from", "year_to", "level", "lang")
 
@@ -42,10 +42,21 @@ class State:
 
 
 def parse(query: dict | str | None) -> State:
-    """State from a query dict (Dash Pages' layout kwargs) or a '?a=b' string."""
+    """State from a query dict (Dash Pages' layout kwargs) or a '?a=b' string.
+
+    An address in another form than the view's canonical one (`State.search`: other parameters, another order, a
+    value that cannot be used) shows the same view, but the answer to this request is not kept whole in the cache:
+    otherwise every variant that anyone makes up would take room there (dashboard/cache.py)."""
     if isinstance(query, str):
         query = dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
-    query = {k: v for k, v in (query or {}).items() if k in PARAMS}
+    asked = "?" + urlencode(query, safe=",") if query else ""
+    state = _parse({k: v for k, v in (query or {}).items() if k in PARAMS})
+    if asked != state.search:
+        cache.mark_incomplete()
+    return state
+
+
+def _parse(query: dict) -> State:
     lang = i18n.normalise(query.get("lang"))
     try:
         f = make_filter(country=query.get("country"), region=query.get("region"), level=query.get("level"),

@@ -25,7 +25,8 @@ from . import settings
 
 DEADLINE = "civmon_deadline"     # a connection record's info: [monotonic time its statement must end by, or 0]
 UNLIMITED = "civmon_unlimited"   # a Connection's info: its statements have no time limit (imports, demo)
-DOWN_FOR_S = 3.0                 # after a failed connection attempt, others fail at once for this long
+DOWN_FOR_S = 3.0                 # after a connection attempt that timed out, others fail at once for this long
+SLOW_CONNECT_S = 1.0             # … an attempt that failed after this long (a refusal takes milliseconds)
 IMPORT_LOCK = 0x63_69_76_6D_6F_6E  # "civmon": PostgreSQL's advisory lock that serialises imports
 
 
@@ -61,7 +62,9 @@ def _deadline(conn, _cursor, _statement, _parameters, _context, _executemany) ->
 
 
 class _Breaker:
-    """Remembers a failed connection attempt so that the next ones, for DOWN_FOR_S, fail at once."""
+    """Remembers a connection attempt that waited for a server that never answered, so that the next ones, for
+    DOWN_FOR_S, fail at once. An attempt refused at once (nothing listening) costs nothing and is not remembered:
+    a worker then reconnects as soon as the server is back."""
 
     def __init__(self):
         self.until = 0.0
@@ -72,11 +75,13 @@ class _Breaker:
         if time.monotonic() < self.until:
             raise dialect.loaded_dbapi.OperationalError(
                 f"the database did not answer a moment ago ({self.reason}); not asked again yet")
+        started = time.monotonic()
         try:
             return dialect.loaded_dbapi.connect(*cargs, **cparams)
         except Exception as exc:
-            with self.lock:
-                self.until, self.reason = time.monotonic() + DOWN_FOR_S, str(exc).splitlines()[0][:200]
+            if time.monotonic() - started >= SLOW_CONNECT_S:
+                with self.lock:
+                    self.until, self.reason = time.monotonic() + DOWN_FOR_S, str(exc).splitlines()[0][:200]
             raise
 
 

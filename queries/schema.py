@@ -173,6 +173,18 @@ users = sa.Table(  # who may load data through /admin/import; managed with `civm
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Sign-in state (queries.users): on PostgreSQL in these tables; with SQLite in a file of its own beside the database
+# (users.state_engine), whose copies of the two tables here stay empty.
+sessions = sa.Table(  # open stewards' sessions (migration 0003): a session ends when its row is deleted
+    "sessions", metadata,
+    sa.Column("session_hash", sa.String(64), primary_key=True),  # SHA-256 of the cookie's session token
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index(None, "username"),
+    sa.Index(None, "expires_at"),
+)
+
 login_failures = sa.Table(  # consecutive failed sign-ins per (username, client address): the login rate limit
     "login_failures", metadata,
     sa.Column("username", sa.String(64), primary_key=True),

@@ -29,14 +29,15 @@ SETTINGS: tuple[Setting, ...] = (
             "properties.code = ISO 3166-2 code) used for the maps instead of data/geo/"),
     Setting("CIVMON_CACHE_TIMEOUT", "86400", "Seconds a cached chart or query result is kept (every import "
             "changes the cache keys, so new data shows at once whatever this is); 0 turns the cache off"),
-    Setting("CIVMON_CACHE_ENTRIES", "2000", "Entries in each worker's memory cache when REDIS_URL is not set"),
+    Setting("CIVMON_CACHE_MEMORY_MB", "256", "Megabytes each worker's memory cache may hold when REDIS_URL is not set "
+            "(the least recently used entries go first)"),
     Setting("CIVMON_WARM", "1", "1: at start-up and after every import, the main pages are drawn into the cache for "
             "the whole dataset and each country, so their first readers get them at once (dashboard/warm.py); "
             "0: each view is drawn when first asked for"),
     Setting("CIVMON_STATEMENT_TIMEOUT", "30", "Seconds one SQL statement of the web app, the API or civmon report may "
             "run before it is stopped (the request then answers 503); imports and civmon demo have no limit. 0: no limit"),
-    Setting("CIVMON_CONNECT_TIMEOUT", "5", "Seconds to wait for the database to accept a connection; after a failed "
-            "attempt the next ones fail at once for 3 s, so a request waits for one timeout, not one per query"),
+    Setting("CIVMON_CONNECT_TIMEOUT", "5", "Seconds to wait for the database to accept a connection; after an attempt "
+            "that timed out the next ones fail at once for 3 s, so a request waits for one timeout, not one per query"),
     Setting("CIVMON_IMPORT_CHUNK_ROWS", "50000", "Rows read and validated at a time when importing a file"),
     Setting("CIVMON_IMPORT_MEMORY_MB", "256", "Memory an XLSX file's table of shared texts may take when it is read "
             "(openpyxl holds it whole); a workbook that needs more is refused before it is read. CSV files are "
@@ -52,6 +53,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CIVMON_MAX_UPLOAD_MB", "200", "Largest file, in megabytes, a steward may upload at /admin/import"),
     Setting("CIVMON_MAX_REQUEST_KB", "256", "Largest request body, in kilobytes, the server reads (a page's callback "
             "sends a few); a larger one is refused with 413 before it is read. Uploads have CIVMON_MAX_UPLOAD_MB"),
+    Setting("CIVMON_MAX_PENDING_MB", "1024", "Megabytes the checked files waiting for their confirmation may take "
+            "together in CIVMON_UPLOAD_DIR (each steward has one at most; they are deleted when loaded, cancelled or "
+            "a day old); an upload that would need more is refused"),
     Setting("CIVMON_UPLOAD_DIR", "", "Folder that keeps an uploaded file between its check and its confirmation; "
             "empty means a civmon-uploads folder in the system's temporary folder (shared by a host's workers)"),
     Setting("BROWSER_PATH", "", "Chromium or Chrome that draws the PNG and SVG images (kaleido); empty means "

@@ -108,7 +108,7 @@ def test_auth007_wrong_or_missing_form_token_is_refused(client, small_db, caplog
         resp = client.post("/login", data=data)
         assert resp.status_code == 400 and "This form has expired" in text(resp)
     assert client.get("/admin/import").status_code == 302  # still not signed in
-    with small_db.connect() as conn:
+    with users.state_engine(small_db).connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.login_failures)).scalar_one() == 0
     assert PASSWORD not in caplog.text
 
@@ -126,13 +126,14 @@ def test_auth008_failed_sign_ins_are_slowed_then_refused(client, small_db, caplo
     assert caplog.text.count(f"failed sign-in for user '{STEWARD}' from 127.0.0.1") == users.FREE_ATTEMPTS
     assert "wrong guess" not in caplog.text and PASSWORD not in caplog.text
     # once the wait is over, the right password works and clears the count
-    with small_db.begin() as conn:
+    with users.state_engine(small_db).begin() as conn:
         conn.execute(t.login_failures.update().values(
             last_failure_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=users.LOCK_SECONDS + 1)))
     assert sign_in(client).status_code == 302
     assert users.retry_after(small_db, STEWARD, "127.0.0.1") == 0
-    with small_db.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(t.login_failures)).scalar_one() == 0
+    with users.state_engine(small_db).connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.login_failures)
+                            .where(t.login_failures.c.client != "*")).scalar_one() == 0
 
 
 def test_auth009_lock_grows_and_is_per_user_and_address(engine):
@@ -148,7 +149,7 @@ def test_auth009_lock_grows_and_is_per_user_and_address(engine):
     assert users.record_failure(engine, "ana", "10.0.0.1", now=t0 + dt.timedelta(seconds=61)) == 7
     # counts a day old are forgotten when the next failure is recorded
     users.record_failure(engine, "ben", "10.0.0.9", now=t0 + dt.timedelta(days=2))
-    with engine.connect() as conn:
+    with users.state_engine(engine).connect() as conn:
         assert conn.execute(sa.select(t.login_failures.c.username)).scalars().all() == ["ben"]
 
 
@@ -217,15 +218,15 @@ def test_auth014_init_upgrades_a_0001_database_keeping_rows(kind, tmp_path, caps
                                                  imported_at=dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc)))
         # the contract tables and the log (init adds reference rows it lacks and rebuilds the summaries they change)
         existing = [tb for tb in t.metadata.sorted_tables
-                    if tb.name not in ("users", "login_failures", "dataset_info") and tb not in t.SUMMARY_TABLES]
+                    if tb.name not in ("users", "login_failures", "sessions", "dataset_info") and tb not in t.SUMMARY_TABLES]
         with engine.connect() as conn:
             before = {tb.name: set(conn.execute(sa.select(*(c for c in tb.c if c.name != "imported_by"))).all())
                       for tb in existing}
         assert migrate.current(engine) == "0001"
         url = engine.url.render_as_string(hide_password=False)
         assert cli.main(["--database-url", url, "init"]) == 0
-        assert "upgraded from 0001 to revision 0002" in capsys.readouterr().out
-        assert migrate.current(engine) == migrate.head() == "0002"
+        assert "upgraded from 0001 to revision 0003" in capsys.readouterr().out
+        assert migrate.current(engine) == migrate.head() == "0003"
         with engine.connect() as conn:
             after = {tb.name: set(conn.execute(sa.select(*(c for c in tb.c if c.name != "imported_by"))).all())
                      for tb in existing}
@@ -237,3 +238,76 @@ def test_auth014_init_upgrades_a_0001_database_keeping_rows(kind, tmp_path, caps
         assert [u.username for u in users.list_users(engine)] == ["ana"]
     finally:
         drop()
+
+
+# --- sessions on the server, attempts counted before the password is checked ---------------------------------------
+
+def test_auth020_a_cookie_copied_before_sign_out_stops_working(client, server):
+    assert sign_in(client).status_code == 302
+    cookie = client.get_cookie("civmon_session").value
+    thief = server.test_client()
+    thief.set_cookie("civmon_session", cookie)
+    assert thief.get("/admin/import").status_code == 200  # the copy works while the session is open
+    assert client.post("/logout", data={"csrf_token": form_token(client, "/admin/import")}).status_code == 302
+    assert thief.get("/admin/import").status_code == 302  # and not after the steward signed out
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_auth021_parallel_guesses_cannot_slip_past_the_limit(kind, tmp_path):
+    """Four failures, then ten guesses at once: one is let through (the fifth), nine wait."""
+    import threading
+    engine, dispose = make_engine(kind, tmp_path)
+    try:
+        for _ in range(users.FREE_ATTEMPTS - 1):
+            assert users.begin_attempt(engine, "ana", "10.0.0.1") == 0
+        waits, barrier = [], threading.Barrier(10)
+
+        def guess():
+            barrier.wait()
+            waits.append(users.begin_attempt(engine, "ana", "10.0.0.1"))
+        threads = [threading.Thread(target=guess) for _ in range(10)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(30)
+        assert sorted(waits) == [0] + [users.LOCK_SECONDS] * 9
+        assert users.failures_in_a_row(engine, "ana", "10.0.0.1") == users.FREE_ATTEMPTS
+    finally:
+        dispose()
+
+
+def test_auth022_at_most_thirty_attempts_a_minute_for_everyone(sqlite_engine):
+    t0 = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
+    for i in range(users.GLOBAL_ATTEMPTS):  # each from another name and address: no per-user limit applies
+        assert users.begin_attempt(sqlite_engine, f"user{i}", f"10.0.{i}.1", now=t0 + dt.timedelta(seconds=i)) == 0
+    later = t0 + dt.timedelta(seconds=40)
+    assert users.begin_attempt(sqlite_engine, "someone", "10.9.9.9", now=later) == 20  # the minute's rest
+    assert users.begin_attempt(sqlite_engine, "someone", "10.9.9.9", now=t0 + dt.timedelta(seconds=60)) == 0
+
+
+def test_auth023_sign_in_and_out_while_an_import_writes_on_sqlite(client, small_db):
+    """An import holds SQLite's write lock for as long as it runs; signing in and out does not wait for it."""
+    import time
+    with small_db.connect() as conn:
+        with conn.begin():
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # what an import does at its start
+            started = time.monotonic()
+            assert sign_in(client).status_code == 302
+            assert client.get("/admin/import").status_code == 200
+            assert client.post("/logout", data={"csrf_token": form_token(client, "/admin/import")}).status_code == 302
+            assert time.monotonic() - started < 3.0
+
+
+def test_auth024_production_asks_for_https_only(monkeypatch):
+    from dashboard import auth
+    monkeypatch.setenv("CIVMON_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    app = flask.Flask("t")
+    app.add_url_rule("/", view_func=lambda: "ok")
+    auth.register(app)
+    assert app.test_client().get("/").headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    monkeypatch.setenv("CIVMON_ENV", "development")
+    app = flask.Flask("t")
+    app.add_url_rule("/", view_func=lambda: "ok")
+    auth.register(app)
+    assert "Strict-Transport-Security" not in app.test_client().get("/").headers

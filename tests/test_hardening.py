@@ -355,8 +355,10 @@ BOMBS = {
 
 def civmon_measured(url: str, *args: str, env: dict | None = None) -> tuple[int, str, float, float]:
     """`civmon ARGS` in a process of its own: (exit code, standard error, seconds, peak memory in MB)."""
-    code = ("import resource, sys; from queries import cli; rc = cli.main(sys.argv[1:]); "
-            "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(rc)")
+    # VmHWM, the peak of this process's own memory (ru_maxrss would include the forking pytest's, on Linux)
+    code = ("import re, sys; from queries import cli; rc = cli.main(sys.argv[1:]); "
+            "print('peak', re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1], file=sys.stderr); "
+            "sys.exit(rc)")
     started = time.monotonic()
     run = subprocess.run([sys.executable, "-c", code, "--database-url", url, *args], cwd=ROOT, capture_output=True,
                          text=True, timeout=120, env={**os.environ, **(env or {})})
@@ -405,3 +407,23 @@ def test_hrd010_extra_values_in_the_first_row_are_an_error(tmp_path):
         assert not result.ok and [str(p) for p in result.problems] == [
             f"row {bad}: has 7 values but the header has 6 columns"]
     dispose()
+
+
+def test_hrd011_markup_in_data_is_shown_as_text_in_charts(small_db):
+    """A recipient, authority and region named like an HTML link: every chart shows the text, plotly gets no tag."""
+    import json
+    from dashboard import callbacks
+    link = '<a href="https://example.org/x">click</a>'
+    with small_db.begin() as conn:
+        conn.execute(t.grants.update().where(t.grants.c.recipient_id == "R1").values(recipient_name=link))
+        conn.execute(t.authorities.update().where(t.authorities.c.authority_id == "RO-CJ-CJC").values(name=link))
+        conn.execute(t.regions.update().where(t.regions.c.code == "RO-BV").values(name=link))
+        summary.refresh(conn, ("grants", "consultations", "trainings"), summary.ALL)
+        conn.execute(t.dataset_info.insert().values(key="data_version", value="77"))
+    for chart_id in ("funding-top-recipients", "funding-by-funder", "consultations-by-authority",
+                     "funding-by-county", "funding-by-county-ranking"):
+        figure, _table = callbacks.render_chart(chart_id, "?country=RO")
+        drawn = json.loads(figure.to_json())
+        assert "<a href" not in json.dumps(drawn, ensure_ascii=False), chart_id
+    figure, _table = callbacks.render_chart("funding-top-recipients", "?country=RO")
+    assert any("&lt;a href=" in label for label in figure.data[0].y)

@@ -230,3 +230,38 @@ def test_upl012_footer_links_to_the_stewards_sign_in(small_db):
     link = next(c.children[1] for c in footer.children.children
                 if isinstance(c.children, list) and getattr(c.children[1], "id", None) == "steward-link")
     assert link.href == "/login?lang=ro"
+
+
+def test_upl013_what_is_loaded_and_logged_is_the_checked_bytes(steward, small_db, tmp_path, monkeypatch):
+    """A file rewritten on the server once Confirm has compared it: the bytes that were checked are loaded, and the
+    log records their SHA-256 (before: the rewritten file was loaded under the checked file's digest)."""
+    from dashboard import admin
+    checked = upload(steward, GOOD)
+    [folder] = uploads_left(tmp_path)
+    snapshot = admin._snapshot
+
+    def then_swapped(path, private):
+        copied = snapshot(path, private)
+        path.write_text(GOOD.replace("250.00", "999999.00"), encoding="utf-8")
+        return copied
+    monkeypatch.setattr(admin, "_snapshot", then_swapped)
+    loaded = confirm(steward, checked.get_data(as_text=True))
+    assert loaded.status_code == 200
+    assert cluj_amount(steward) == 1500 + 500.5 + 250
+    with small_db.connect() as conn:
+        logged = conn.execute(sa.select(t.import_log.c.sha256)).scalar_one()
+    assert logged in checked.get_data(as_text=True)
+
+
+def test_upl014_files_waiting_for_confirmation_are_bounded(steward, small_db, tmp_path, monkeypatch):
+    upload(steward, GOOD)
+    first = uploads_left(tmp_path)
+    upload(steward, GOOD.replace("250.00", "260.00"))
+    assert len(uploads_left(tmp_path)) == 1 and uploads_left(tmp_path) != first  # one file a steward
+    monkeypatch.setenv("CIVMON_MAX_PENDING_MB", "1")
+    before = database_state(small_db)
+    big = GOOD + "\n".join(f"g{200 + i},2023,RO-CJ-CJC,RO-CJ,Assoc {i},,1.00,RON,civic,direct,"
+                           for i in range(30_000))
+    resp = upload(steward, big)
+    assert resp.status_code == 507 and "too many checked files" in text(resp) and "CIVMON_MAX_PENDING_MB" in text(resp)
+    assert uploads_left(tmp_path) == [] and database_state(small_db) == before

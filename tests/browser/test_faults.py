@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from tests import small_dataset
 from tests.conftest import make_engine
 from tests.server import serve
-from tests.test_faults import Proxy, _eventually, _get
+from tests.server import get as _get
+from tests.test_faults import Proxy, _eventually
 
 from .conftest import new_page
 from .helpers import wait_charts
