@@ -265,3 +265,16 @@ def test_upl014_files_waiting_for_confirmation_are_bounded(steward, small_db, tm
     resp = upload(steward, big)
     assert resp.status_code == 507 and "too many checked files" in text(resp) and "CIVMON_MAX_PENDING_MB" in text(resp)
     assert uploads_left(tmp_path) == [] and database_state(small_db) == before
+
+
+def test_upl015_a_bomb_file_uploaded_is_refused_in_a_sentence(steward, small_db, tmp_path):
+    """The upload page refuses a workbook of 5 million rows (0.7 MB in the issue) at once, and keeps nothing."""
+    import time
+    from .test_hardening import BOMBS
+    make, sentence = BOMBS["5 million rows"]
+    path = make(tmp_path / "rows.xlsx")
+    before = database_state(small_db)
+    started = time.monotonic()
+    resp = upload(steward, path.read_bytes(), name="rows.xlsx", kind="regions")
+    assert resp.status_code == 422 and sentence in text(resp) and time.monotonic() - started < 5
+    assert database_state(small_db) == before and uploads_left(tmp_path) == []
