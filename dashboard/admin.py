@@ -21,7 +21,7 @@ from pathlib import Path
 import flask
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from queries import db, history, importer, settings
+from queries import db, importer, settings
 from queries.contract import KINDS, LOAD_ORDER
 
 from . import auth, i18n
@@ -221,7 +221,7 @@ def import_check():
         return _import_page(507, error=_("The server is holding too many checked files that wait for their "
                                          "confirmation to take this one; nothing was written. Try again later, or "
                                          "ask the operator to raise CIVMON_MAX_PENDING_MB."))
-    result = importer.import_file(db.get_engine(), kind, path, dry_run=True, file_name=name,
+    result = importer.import_file(db.database(), kind, path, dry_run=True, file_name=name,
                                   imported_by=user.username)
     if not result.ok:
         shutil.rmtree(folder, ignore_errors=True)
@@ -268,7 +268,7 @@ def import_confirm():
                         pending["token"])
             return _import_page(409, error=_("The checked file changed on the server before it was loaded; nothing "
                                              "was written. Check the file again."))
-        result = importer.import_file(db.get_engine(), pending["kind"], copy, source="web",
+        result = importer.import_file(db.database(), pending["kind"], copy, source="web",
                                       imported_by=user.username, file_name=pending["name"], wait=CONFIRM_WAIT_S)
     if result.busy:  # the checked file stays, so that Confirm can be pressed again
         log.info("user %s: %r not loaded yet, another import is running", user.username, pending["name"])
@@ -320,7 +320,7 @@ def request_too_large(_exc):
 @auth.steward_required
 def imports():
     tr = i18n.translator(auth.lang())
-    rows = history.imports(db.get_engine())
+    rows = db.database().imports()
     for r in rows:
         r["who"] = r["imported_by"] or "—"
         r["how"] = tr(SOURCE_LABELS.get(r["source"], r["source"]))

@@ -13,7 +13,7 @@ import dash
 import flask
 from dash import dcc, html
 
-from queries import meta
+from queries import db
 
 from . import admin, api, auth, cache, components as c, maps, service, warm
 
@@ -65,7 +65,7 @@ def create_app() -> dash.Dash:
 
     @app.server.route("/healthz")
     def healthz():
-        ok = meta.ping()
+        ok = db.database().ping()
         return flask.Response("ok\n" if ok else "database unavailable\n", status=200 if ok else 503,
                               mimetype="text/plain")
     maps.register(app.server)  # /geo/<CC>.json: the map geometry, fetched once per page by plotly.js
@@ -88,10 +88,10 @@ def _set_up_before_serving(app: dash.Dash) -> None:
 
 
 def _one_version_per_request(wsgi_app):
-    """Each request reads each database's data version once (queries.meta.one_version): its cache keys, the
+    """Each request reads each database's data version once (queries.db.one_version): its cache keys, the
     regions and reference data kept per version, and the version it reports all agree."""
     def app(environ, start_response):
-        with meta.one_version():
+        with db.one_version():
             return wsgi_app(environ, start_response)
     return app
 

@@ -132,7 +132,7 @@ def current_user() -> users.User | None:
     user = None
     token = flask.session.get("sid")
     if token:
-        user = users.session_user(db.get_engine(), str(token))
+        user = users.session_user(db.database(), str(token))
         if user is None:
             for k in ("sid", "pending"):
                 flask.session.pop(k, None)
@@ -337,7 +337,7 @@ def login():
             return flask.redirect(safe_next(flask.request.args.get("next")))
         return _login_page()
     check_csrf()
-    engine = db.get_engine()
+    engine = db.database()
     username = flask.request.form.get("username", "").strip()[:64]
     password = flask.request.form.get("password", "")
     client = client_address()
@@ -366,7 +366,7 @@ def logout():
     user = current_user()
     from . import admin
     admin.discard_pending()
-    users.end_session(db.get_engine(), str(flask.session.get("sid", "")))
+    users.end_session(db.database(), str(flask.session.get("sid", "")))
     flask.session.clear()
     if user:
         log.info("user %s signed out", user.username)

@@ -2,7 +2,7 @@
 
 Flask-Caching with a per-process memory cache by default, and Redis when REDIS_URL is set, so all
 gunicorn workers and hosts share one cache. Every key carries the data version that every import
-bumps (queries.meta.data_version), so a new import is visible at once and stale entries simply
+bumps (queries.db.Database.data_version), so a new import is visible at once and stale entries simply
 stop being asked for (they expire after CIVMON_CACHE_TIMEOUT seconds).
 
 The cache is an accelerator, never a dependency: when Redis does not answer, the value is computed
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask_caching import Cache
 from flask_caching.backends.simplecache import SimpleCache
 
-from queries import db, meta, registry, settings
+from queries import db, registry, settings
 
 log = logging.getLogger(__name__)
 cache = Cache()
@@ -190,8 +190,8 @@ def _database_error(exc: Exception) -> bool:
 
 def dataset() -> str:
     """Which data a result comes from: the database and its version (read once per request: dashboard.app)."""
-    engine = db.get_engine()
-    return f"{db.describe(engine)}#{meta.data_version(engine)}"
+    database = db.database()
+    return f"{database.describe()}#{database.data_version()}"
 
 
 def key(kind: str, *parts: Any) -> str:

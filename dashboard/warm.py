@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 import dash
 import flask
 
-from queries import meta, settings
+from queries import db, meta, settings
 
 from . import cache, callbacks, kpis, service, state as st
 
@@ -65,7 +65,7 @@ def _watch(server: flask.Flask) -> None:
     warmed, failing = None, False
     while True:
         try:
-            with server.test_request_context("/"), meta.one_version():
+            with server.test_request_context("/"), db.one_version():
                 dataset = cache.dataset()
                 if dataset != warmed and _claim(dataset):
                     warm(server, dataset)
@@ -96,7 +96,7 @@ def warm(server: flask.Flask, dataset: str | None = None) -> int:
     views = failed = 0
     for search in searches():
         for path in PATHS:
-            with server.test_request_context(path + search), meta.one_version():
+            with server.test_request_context(path + search), db.one_version():
                 if dataset is not None and cache.dataset() != dataset:
                     log.info("the data changed while warming: stopped after %d views", views)
                     return views

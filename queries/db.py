@@ -1,27 +1,36 @@
-"""The one place that creates engines: DATABASE_URL or the SQLite file in data/.
+"""The gateway to the database: `Database`, the one object that holds an engine (datasette's Database is the model).
 
-SQLite connections run in WAL mode with foreign keys on; PostgreSQL goes through psycopg 3.
-Every statement has a time limit (CIVMON_STATEMENT_TIMEOUT) except inside `unlimited`, which imports
-and the demo builder use; a server that fails to connect is not asked again for a few seconds, so a
-request meets one connection timeout, not one per query. Imports are serialised (`import_transaction`).
-Also the two portable SQL expressions the reporting layer needs (year of a date, days between
-two dates), compiled per dialect so every query runs unchanged on both engines.
+Every module of the reporting layer reaches the database through it, and the dashboard and the command line get
+theirs from `database()` (DATABASE_URL, or the SQLite file in data/). What it owns:
+- the engine: SQLite in WAL mode with foreign keys on, PostgreSQL through psycopg 3; a time limit on every
+  statement (CIVMON_STATEMENT_TIMEOUT) but inside `unlimited`, which imports and the demo builder use; a server
+  that did not answer in time is not asked again for a few seconds, so a request meets one connection timeout,
+  not one per query;
+- the import transaction, one import at a time (`Database.import_transaction`);
+- the dataset's facts: its data version, which every import bumps and every cache key carries, read once per
+  request (`one_version`), and the import log;
+- writing many rows (COPY on PostgreSQL, executemany on SQLite) and fresh planner statistics (ANALYZE);
+- the SQL that is spelled differently on each engine (year of a date, days between dates, floor, text maximum),
+  compiled per dialect so every query runs unchanged on both.
 """
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import threading
 import time
+import weakref
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from . import settings
+from . import schema as t, settings
 
 DEADLINE = "civmon_deadline"     # a connection record's info: [monotonic time its statement must end by, or 0]
 UNLIMITED = "civmon_unlimited"   # a Connection's info: its statements have no time limit (imports, demo)
@@ -209,36 +218,209 @@ def _sqlite_transaction(conn: sa.Connection, write: bool) -> Iterator[None]:
         raw.execute(_SQLITE_TEMP_STORE[previous])
 
 
-class year_of(FunctionElement):
-    """The calendar year of a DATE column, as an integer."""
-    type = sa.Integer()
-    inherit_cache = True
+def _portable(name: str, doc: str, type_: sa.types.TypeEngine, postgresql: str, sqlite: str):
+    """A SQL function spelled `postgresql` (the default) or `sqlite`, where {0}, {1}… stand for its arguments."""
+    function = type(name, (FunctionElement,), {"__doc__": doc, "type": type_, "inherit_cache": True})
+
+    def spelling(template):
+        return lambda element, compiler, **kw: template.format(
+            *(compiler.process(arg, **kw) for arg in element.clauses))
+    compiles(function)(spelling(postgresql))
+    compiles(function, "sqlite")(spelling(sqlite))
+    return function
 
 
-@compiles(year_of)
-def _year_of_default(element, compiler, **kw):
-    return "CAST(EXTRACT(YEAR FROM %s) AS INTEGER)" % compiler.process(element.clauses, **kw)
+year_of = _portable("year_of", "The calendar year of a DATE column, as an integer.", sa.Integer(),
+                    "CAST(EXTRACT(YEAR FROM {0}) AS INTEGER)", "CAST(strftime('%Y', {0}) AS INTEGER)")
+days_between = _portable("days_between", "Whole days from the first DATE argument to the second (second − first).",
+                         sa.Integer(), "({1} - {0})", "CAST(julianday({1}) - julianday({0}) AS INTEGER)")
+# SQLite has no floor() unless built with math functions; CAST truncates (= floor for x >= 0) but saturates at 2**63,
+# above which every double is a whole number already
+floor_positive = _portable("floor_positive", "floor(x) of a positive double, as a double on every engine.", sa.Float(),
+                           "floor({0})", "CASE WHEN {0} < 9.0e18 THEN CAST({0} AS INTEGER) ELSE {0} END")
+max_text = _portable("max_text", "max() of a text column in code-point order (Python's, SQLite's BINARY, "
+                     "PostgreSQL's \"C\").", sa.String(), 'max({0} COLLATE "C")', "max({0})")
 
 
-@compiles(year_of, "sqlite")
-def _year_of_sqlite(element, compiler, **kw):
-    return "CAST(strftime('%%Y', %s) AS INTEGER)" % compiler.process(element.clauses, **kw)
+# --- the gateway -------------------------------------------------------------------------------------------------
+
+# Each database's data version, read once within `one_version()` (the web app: one request).
+_pinned: ContextVar[dict | None] = ContextVar("civmon_pinned_versions", default=None)
+_VERSION = sa.select(t.dataset_info.c.value).where(t.dataset_info.c.key == "data_version")
 
 
-class days_between(FunctionElement):
-    """Whole days from the first DATE argument to the second (second − first)."""
-    type = sa.Integer()
-    inherit_cache = True
+@contextlib.contextmanager
+def one_version():
+    """Within the block, each database's data version is read once: what the block derives uses one version
+    (an import landing meanwhile shows in the next block, whole), and the database is asked once, not per use."""
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
-@compiles(days_between)
-def _days_between_default(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return "(%s - %s)" % (compiler.process(end, **kw), compiler.process(start, **kw))
+class Database:
+    """One database: its engine and everything done with it that is not a query of the registry."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    @classmethod
+    def of(cls, where: "Database | sa.Engine | str | None" = None) -> "Database":
+        """The gateway for a Database (itself), an engine, a URL, or the configured database (None)."""
+        if isinstance(where, Database):
+            return where
+        if isinstance(where, sa.Engine):
+            return _for_engine(where)
+        return _for_engine(get_engine(where) if where else get_engine())  # get_engine() and (None) are cached apart
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        """The URL with any password hidden, for messages and cache keys."""
+        return describe(self.engine)
+
+    def connect(self) -> sa.Connection:
+        """A connection (`with db.connect() as conn:`); its statements have the time limit."""
+        return self.engine.connect()
+
+    def begin(self):
+        """A connection in a transaction that commits at the end of the `with` block."""
+        return self.engine.begin()
+
+    def import_transaction(self, **kwargs):
+        """See `import_transaction`: one import at a time, no statement time limit."""
+        return import_transaction(self.engine, **kwargs)
+
+    def ping(self) -> bool:
+        """True when the database answers."""
+        try:
+            with self.connect() as conn:
+                conn.execute(sa.select(1))
+            return True
+        except sa.exc.SQLAlchemyError:
+            return False
+
+    # -- the dataset's facts ---------------------------------------------------------------------------------
+
+    def data_version(self, conn: sa.Connection | None = None) -> str:
+        """The dataset's version, bumped by every import: a cache key for anything derived from the data. Read on
+        `conn` when given; within `one_version()` read once."""
+        pinned = _pinned.get()
+        if pinned is not None and self.engine in pinned:
+            return pinned[self.engine]
+        if conn is not None:
+            version = conn.execute(_VERSION).scalar() or "0"
+        else:
+            with self.connect() as own:
+                version = own.execute(_VERSION).scalar() or "0"
+        if pinned is not None:
+            pinned[self.engine] = version
+        return version
+
+    def forget_version(self) -> None:
+        """After a write that bumps the version (an import), `one_version()`'s block reads it again."""
+        pinned = _pinned.get()
+        if pinned is not None:
+            pinned.pop(self.engine, None)
+
+    @staticmethod
+    def set_info(conn: sa.Connection, key: str, value: str) -> None:
+        """One fact of dataset_info (demo flag, last import…), in the caller's transaction."""
+        info = t.dataset_info
+        if not conn.execute(info.update().where(info.c.key == key).values(value=value)).rowcount:
+            conn.execute(info.insert().values(key=key, value=value))
+
+    @classmethod
+    def bump_version(cls, conn: sa.Connection) -> int:
+        """The data version + 1, in the caller's transaction: every cache key changes (dashboard/cache.py)."""
+        info = t.dataset_info
+        version = conn.execute(sa.select(info.c.value).where(info.c.key == "data_version").with_for_update()).scalar()
+        new = int(version) + 1 if version and str(version).isdigit() else 1
+        cls.set_info(conn, "data_version", str(new))
+        return new
+
+    @staticmethod
+    def log_import(conn: sa.Connection, *, kind: str, file_name: str, sha256: str, rows: int, added: int,
+                   replaced: int, source: str, at: dt.datetime, imported_by: str | None = None) -> None:
+        """A row of the import log, in the caller's transaction (then `changed`)."""
+        conn.execute(t.import_log.insert().values(
+            kind=kind, file_name=file_name, sha256=sha256, rows=rows, added=added, replaced=replaced, source=source,
+            imported_at=at, imported_by=imported_by))
+
+    @classmethod
+    def changed(cls, conn: sa.Connection, at: dt.datetime) -> None:
+        """The data changed, in the caller's transaction: the next data version and the time of the last import,
+        which every write of data records (an import, the demo builder)."""
+        cls.bump_version(conn)
+        cls.set_info(conn, "last_import_at", at.isoformat(timespec="seconds"))
+
+    def imports(self, limit: int = 500) -> list[dict]:
+        """The import log, latest first: when, who (or which command), kind, file name, SHA-256, rows added and
+        replaced."""
+        log = t.import_log
+        stmt = (sa.select(log.c.id, log.c.imported_at, log.c.imported_by, log.c.source, log.c.kind, log.c.file_name,
+                          log.c.sha256, log.c.rows, log.c.added, log.c.replaced)
+                .order_by(log.c.id.desc()).limit(limit))
+        with self.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(stmt)]
+        for r in rows:  # SQLite gives back naive datetimes; the log is written in UTC
+            if r["imported_at"].tzinfo is None:
+                r["imported_at"] = r["imported_at"].replace(tzinfo=dt.timezone.utc)
+        return rows
+
+    # -- writing many rows -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def bulk_insert(conn: sa.Connection, table: sa.Table, columns: list[str], records: Iterable[tuple]) -> int:
+        """Insert rows through each driver's fastest path (COPY on PostgreSQL, executemany on SQLite); returns how
+        many. `records` are tuples in the order of `columns`."""
+        records = records if isinstance(records, list) else list(records)
+        if not records:
+            return 0
+        if conn.dialect.name == "postgresql":
+            from psycopg import sql
+            copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+            with conn.connection.driver_connection.cursor() as cur, cur.copy(copy_sql) as copy:
+                for record in records:
+                    copy.write_row(record)
+        elif conn.dialect.name == "sqlite":
+            insert = table.insert().compile(dialect=conn.dialect, column_keys=columns)
+            conn.exec_driver_sql(str(insert), records)
+        else:
+            conn.execute(table.insert(), [dict(zip(columns, r)) for r in records])
+        return len(records)
+
+    @staticmethod
+    def analyze(conn: sa.Connection, tables: Iterable[sa.Table]) -> None:
+        """Fresh planner statistics for these tables (temporary ones too: PostgreSQL keeps none on them otherwise);
+        on SQLite from a sample, so it costs milliseconds, not a scan."""
+        quote = conn.dialect.identifier_preparer.quote
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            previous = conn.exec_driver_sql("PRAGMA analysis_limit").scalar()
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        for table in tables:
+            conn.exec_driver_sql(f"ANALYZE {quote(table.name)}")
+        if sqlite:
+            conn.exec_driver_sql(f"PRAGMA analysis_limit={int(previous or 0)}")
 
 
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return "CAST(julianday(%s) - julianday(%s) AS INTEGER)" % (
-        compiler.process(end, **kw), compiler.process(start, **kw))
+_GATEWAYS: "weakref.WeakKeyDictionary[sa.Engine, Database]" = weakref.WeakKeyDictionary()
+
+
+def _for_engine(engine: sa.Engine) -> Database:
+    gateway = _GATEWAYS.get(engine)
+    if gateway is None:
+        gateway = _GATEWAYS.setdefault(engine, Database(engine))
+    return gateway
+
+
+def database(url: str | None = None) -> Database:
+    """The configured database (DATABASE_URL, else data/civmon.db), or the one at `url`."""
+    return Database.of(url)
+

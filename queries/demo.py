@@ -18,7 +18,8 @@ import pycountry
 import sqlalchemy as sa
 
 from . import schema as t
-from . import db, summary
+from . import summary
+from .db import Database
 from .contract import DOMAINS
 
 SEED = 20261122
@@ -1173,27 +1174,9 @@ def _real_trainings(r2: pd.DataFrame) -> list[tuple]:
 
 
 def _insert(conn: sa.Connection, table: sa.Table, cols: dict[str, list]) -> int:
-    """Append rows given as column lists: executemany on SQLite, COPY on PostgreSQL."""
-    names = [c.name for c in table.columns if c.name in cols]  # the compiled INSERT's order
-    rows = list(zip(*(cols[name] for name in names)))
-    if not rows:
-        return 0
-    raw = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        from psycopg import sql
-        stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names)))
-        with raw.cursor() as cur, cur.copy(stmt) as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        stmt = str(table.insert().compile(dialect=conn.dialect, column_keys=names))
-        cur = raw.cursor()
-        try:
-            cur.executemany(stmt, rows)
-        finally:
-            cur.close()
-    return len(rows)
+    """Append rows given as column lists."""
+    names = [c.name for c in table.columns if c.name in cols]
+    return Database.bulk_insert(conn, table, names, list(zip(*(cols[name] for name in names))))
 
 
 def has_data(engine: sa.Engine) -> bool:
@@ -1274,20 +1257,16 @@ def _authority_columns(a: pd.DataFrame) -> dict[str, list]:
 def _finish(conn, scale: str, seed: int, counts: dict[str, int]) -> None:
     """Summaries, dataset facts and one import-log row per kind loaded."""
     if conn.dialect.name == "postgresql":
-        for table in (t.regions, t.authorities, t.grants, t.consultations, t.trainings):
-            conn.execute(sa.text(f"ANALYZE {conn.dialect.identifier_preparer.quote(table.name)}"))
+        Database.analyze(conn, (t.regions, t.authorities, t.grants, t.consultations, t.trainings))
     summary.refresh(conn, ("grants", "consultations", "trainings"), summary.ALL)
-    version = conn.execute(sa.select(t.dataset_info.c.value)
-                           .where(t.dataset_info.c.key == "data_version")).scalar()
-    info = {"demo": scale, "demo_seed": str(seed), "last_import_at": IMPORTED_AT.isoformat(),
-            "data_version": str(int(version) + 1 if version and str(version).isdigit() else 1)}
-    conn.execute(t.dataset_info.delete().where(t.dataset_info.c.key.in_(list(info))))
-    conn.execute(t.dataset_info.insert(), [{"key": k, "value": v} for k, v in info.items()])
-    conn.execute(t.import_log.insert(), [
-        {"kind": kind, "file_name": f"demo:{scale}", "rows": n, "added": n, "replaced": 0,
-         "sha256": hashlib.sha256(f"{scale}:{seed}:{kind}".encode()).hexdigest(),
-         "source": "demo", "imported_at": IMPORTED_AT}
-        for kind, n in counts.items() if n])
+    for kind, n in counts.items():
+        if n:
+            Database.log_import(conn, kind=kind, file_name=f"demo:{scale}", rows=n, added=n, replaced=0,
+                                sha256=hashlib.sha256(f"{scale}:{seed}:{kind}".encode()).hexdigest(), source="demo",
+                                at=IMPORTED_AT)
+    Database.set_info(conn, "demo", scale)
+    Database.set_info(conn, "demo_seed", str(seed))
+    Database.changed(conn, IMPORTED_AT)
 
 
 def build(engine: sa.Engine, scale: str = "demo", seed: int = SEED,
@@ -1296,8 +1275,8 @@ def build(engine: sa.Engine, scale: str = "demo", seed: int = SEED,
     if scale not in SCALES:
         raise ValueError(f"Unknown demo scale {scale!r}; choose one of {', '.join(SCALES)}.")
     size, say = SCALES[scale], progress or (lambda _msg: None)
-    with db.import_transaction(engine, on_wait=lambda: say("another import is running; waiting for it to finish")) \
-            as conn:
+    with Database.of(engine).import_transaction(
+            on_wait=lambda: say("another import is running; waiting for it to finish")) as conn:
         _refuse_if_loaded(conn)
         r1 = _level1()
         r2 = _level2(_rng(seed, "regions"), r1)

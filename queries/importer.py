@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import pycountry
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 
-from . import db, meta, schema, settings, sources, summary
+from . import db, schema, settings, sources, summary
+from .db import Database
 from .contract import KINDS, LOAD_ORDER, Column, Kind
 from .sources import Chunk, FileProblem, Problem
 from .settings import DATA_DIR
@@ -372,7 +372,7 @@ def _records(kind: Kind, rows: np.ndarray, typed: pd.DataFrame) -> list[tuple]:
 
 def _stage_rows(conn: sa.Connection, stage: sa.Table, records: list[tuple]) -> None:
     """Bulk-insert rows into the staging table through each driver's fastest path."""
-    summary.bulk_insert(conn, stage, [c.name for c in stage.columns if c.name != "existed"], records)
+    Database.bulk_insert(conn, stage, [c.name for c in stage.columns if c.name != "existed"], records)
 
 
 def _key_match(kind: Kind, a, b) -> list:
@@ -577,19 +577,6 @@ def _report(conn: sa.Connection, st: _Staging, rule: _CrossRule, problems: _Prob
 
 # --- the import -------------------------------------------------------------------------------
 
-class _Analyze(sa.sql.expression.Executable, sa.sql.expression.ClauseElement):
-    """ANALYZE one table: PostgreSQL keeps no statistics on temporary tables otherwise."""
-    inherit_cache = False
-
-    def __init__(self, table: sa.Table):
-        self.table = table
-
-
-@compiles(_Analyze)
-def _compile_analyze(element: _Analyze, compiler, **kw) -> str:
-    return "ANALYZE " + compiler.preparer.format_table(element.table)
-
-
 _DONE = object()
 
 
@@ -667,7 +654,7 @@ def _check_staged(conn: sa.Connection, st: _Staging, problems: _Problems, seen: 
     """Run the duplicate-key rule and the kind's cross rules over the staged rows (a rule that
     the file's distinct values prove clean is skipped)."""
     if conn.dialect.name == "postgresql":
-        conn.execute(_Analyze(st.table))
+        Database.analyze(conn, [st.table])
     for rule in (_duplicate_rule(st.kind), *_kind_rules(st.kind)):
         if seen is not None and rule.clean is not None and rule.clean(conn, seen.values[rule.seen]):
             continue
@@ -704,29 +691,13 @@ def _merge(conn: sa.Connection, st: _Staging, result: ImportResult, existing: in
         conn.execute(table.update().where(*_key_match(kind, table, s), s.c.existed).values(values))
 
 
-def _set_info(conn: sa.Connection, key: str, value: str) -> None:
-    info = schema.dataset_info
-    if not conn.execute(info.update().where(info.c.key == key).values(value=value)).rowcount:
-        conn.execute(info.insert().values(key=key, value=value))
-
-
 def _log(conn: sa.Connection, result: ImportResult, source: str) -> None:
     """The import log row, the next data version and the time of this import."""
     now = dt.datetime.now(dt.timezone.utc)
-    conn.execute(schema.import_log.insert().values(
-        kind=result.kind, file_name=result.file_name, sha256=result.sha256, rows=result.rows,
-        added=result.added, replaced=result.replaced, source=source, imported_at=now,
-        imported_by=result.imported_by))
-    next_data_version(conn)
-    _set_info(conn, "last_import_at", now.isoformat(timespec="seconds"))
-
-
-def next_data_version(conn: sa.Connection) -> None:
-    """The data version + 1, in the caller's transaction: every cache key changes (dashboard/cache.py)."""
-    info = schema.dataset_info
-    version = conn.execute(sa.select(info.c.value).where(info.c.key == "data_version")
-                           .with_for_update()).scalar()
-    _set_info(conn, "data_version", str(int(version or 0) + 1))
+    Database.log_import(conn, kind=result.kind, file_name=result.file_name, sha256=result.sha256, rows=result.rows,
+                        added=result.added, replaced=result.replaced, source=source, at=now,
+                        imported_by=result.imported_by)
+    Database.changed(conn, now)
 
 
 def _stage_and_check(conn: sa.Connection, kind: Kind, source, result: ImportResult,
@@ -788,7 +759,7 @@ def _run(conn: sa.Connection, kind: Kind, source, result: ImportResult, problems
     _apply(conn, st, result, existing, log_source, delta)
 
 
-def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, source: str = "cli",
+def import_file(engine: Database | sa.Engine, kind: str, path, *, dry_run: bool = False, source: str = "cli",
                 only_new: bool = False, imported_by: str | None = None, file_name: str | None = None,
                 wait: float | None = None, on_wait: Callable[[], None] | None = None) -> ImportResult:
     """Validate one file of `kind` and, if it has no problem and this is not a dry run, load it
@@ -797,7 +768,7 @@ def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, so
     Imports run one at a time: while another runs, this one calls `on_wait()` and waits for it up to `wait`
     seconds (None: as long as it takes), then gives up with a problem and nothing changed (a dry run waits for
     nothing)."""
-    path = Path(path)
+    path, database = Path(path), Database.of(engine)
     result = ImportResult(kind, file_name or path.name, dry_run=dry_run, imported_by=imported_by)
     try:
         if kind not in KINDS:
@@ -807,7 +778,7 @@ def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, so
         _check_header(spec, source_file.header)
         problems = _Problems(spec, max(1, settings.get_int("CIVMON_MAX_REPORTED_PROBLEMS")))
         try:
-            with db.import_transaction(engine, write=not dry_run, wait=wait, on_wait=on_wait) as conn:
+            with database.import_transaction(write=not dry_run, wait=wait, on_wait=on_wait) as conn:
                 _run(conn, spec, source_file, result, problems, only_new, source)
         except _Rejected:
             pass
@@ -817,7 +788,7 @@ def import_file(engine: sa.Engine, kind: str, path, *, dry_run: bool = False, so
             result.busy = True
             raise FileProblem(str(exc)) from None
         finally:
-            meta.forget_version(engine)  # a web request that imports, then reads, reads the new version
+            database.forget_version()  # a web request that imports, then reads, reads the new version
         result.problems, result.problem_count = problems.sorted(), problems.count
     except FileProblem as exc:
         result.problems, result.problem_count = [Problem(None, None, str(exc))], 1

@@ -6,15 +6,13 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
 import sqlalchemy as sa
 
 from . import schema as t
-from .db import get_engine
+from .db import Database, get_engine
 
 T = TypeVar("T")
 PER_VERSION_SIZE = 256  # results kept per function (filters × databases × versions)
@@ -30,47 +28,10 @@ class DatasetInfo:
     ruled_countries: frozenset[str] = frozenset()  # with a legal minimum consultation period (consultation_rules)
 
 
-# Each database's data version, read once within `one_version()` (the web app: one request).
-_pinned: ContextVar[dict | None] = ContextVar("civmon_pinned_versions", default=None)
-
-
-@contextmanager
-def one_version():
-    """Within the block, each database's data version is read once: what the block derives uses one version
-    (an import landing meanwhile shows in the next block, whole), and the database is asked once, not per use."""
-    token = _pinned.set({})
-    try:
-        yield
-    finally:
-        _pinned.reset(token)
-
-
-# built once: every request reads it
-_VERSION = sa.select(t.dataset_info.c.value).where(t.dataset_info.c.key == "data_version")
-
-
 def data_version(engine=None, conn: sa.Connection | None = None) -> str:
-    """The dataset's version, bumped by every import: a cache key for anything derived from the data.
-    Read on `conn` when given, else on a connection of `engine` (default: the configured database)."""
-    engine = conn.engine if conn is not None else engine or get_engine()
-    pinned = _pinned.get()
-    if pinned is not None and engine in pinned:
-        return pinned[engine]
-    if conn is not None:
-        version = conn.execute(_VERSION).scalar() or "0"
-    else:
-        with engine.connect() as own:
-            version = own.execute(_VERSION).scalar() or "0"
-    if pinned is not None:
-        pinned[engine] = version
-    return version
-
-
-def forget_version(engine) -> None:
-    """After a write that bumps the version (an import), `one_version()`'s block reads it again."""
-    pinned = _pinned.get()
-    if pinned is not None:
-        pinned.pop(engine, None)
+    """The dataset's version (db.Database.data_version) of `conn`'s database, or of `engine` (default: the
+    configured database)."""
+    return Database.of(conn.engine if conn is not None else engine).data_version(conn)
 
 
 def per_version(fn: Callable[..., T]) -> Callable[..., T]:
@@ -132,13 +93,3 @@ def _level1_regions(countries: tuple[str, ...], engine, _version: str) -> list[t
         stmt = stmt.where(r.c.country.in_(countries))
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(stmt)]
-
-
-def ping(engine=None) -> bool:
-    """True when the database answers."""
-    try:
-        with (engine or get_engine()).connect() as conn:
-            conn.execute(sa.select(1))
-        return True
-    except sa.exc.SQLAlchemyError:
-        return False

@@ -28,12 +28,11 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
 
 from . import schema as t
 from .contract import LEVELS_OF_GOVERNMENT
-from .db import days_between, year_of
+from . import db
+from .db import Database, days_between, year_of
 
 if t.LEVELS != LEVELS_OF_GOVERNMENT:
     raise RuntimeError("queries.schema.LEVELS must list the contract's levels of government")
@@ -68,41 +67,6 @@ EUR_SCALE = 16777216.0  # 2**24: euro amounts are stored as multiples of 1/EUR_S
 
 # --- euro amounts, identically in SQL and in numpy ----------------------------------------------
 
-class _floor_positive(FunctionElement):
-    """floor(x) of a positive double, as a double-valued expression on every engine."""
-    type = sa.Float()
-    inherit_cache = True
-
-
-@compiles(_floor_positive)
-def _floor_default(element, compiler, **kw):
-    return "floor(%s)" % compiler.process(element.clauses, **kw)
-
-
-@compiles(_floor_positive, "sqlite")
-def _floor_sqlite(element, compiler, **kw):
-    # SQLite has no floor() unless built with math functions; CAST truncates (= floor for x >= 0)
-    # but saturates at 2**63, above which every double is a whole number already
-    x = compiler.process(element.clauses, **kw)
-    return f"CASE WHEN {x} < 9.0e18 THEN CAST({x} AS INTEGER) ELSE {x} END"
-
-
-class _max_text(FunctionElement):
-    """max() of a text column in code-point order (Python's, SQLite's BINARY, PostgreSQL's "C")."""
-    type = sa.String()
-    inherit_cache = True
-
-
-@compiles(_max_text)
-def _max_text_default(element, compiler, **kw):
-    return 'max(%s COLLATE "C")' % compiler.process(element.clauses, **kw)
-
-
-@compiles(_max_text, "sqlite")
-def _max_text_sqlite(element, compiler, **kw):
-    return "max(%s)" % compiler.process(element.clauses, **kw)
-
-
 def _f(value: float):
     return sa.literal(value, sa.Float)
 
@@ -116,7 +80,7 @@ def eur_of(cents, rate):
     """SQL: the euro value of a sum of cents at one rate, quantised; 0 without a rate."""
     exact = sa.cast(cents, sa.Float) / _f(100.0) / rate
     return sa.case((rate.is_(None), _f(0.0)),
-                   else_=_floor_positive(exact * _f(EUR_SCALE) + _f(0.5)) / _f(EUR_SCALE))
+                   else_=db.floor_positive(exact * _f(EUR_SCALE) + _f(0.5)) / _f(EUR_SCALE))
 
 
 def eur_values(cents: np.ndarray, rate: np.ndarray) -> np.ndarray:
@@ -203,7 +167,7 @@ def _refresh_grants(conn: sa.Connection, region_where) -> None:
     rec.create(conn)
     keys = [_r.c.country.label("country"), REGION1.label("region1_code"), g.c.year, g.c.currency,
             key.label("recipient_key"), a.c.level.label("funder_level")]
-    _insert(conn, rec, sa.select(*keys, _max_text(g.c.recipient_name).label("recipient_name"),
+    _insert(conn, rec, sa.select(*keys, db.max_text(g.c.recipient_name).label("recipient_name"),
                                  sa.func.count().label("grants"), sa.func.sum(g.c.amount_cents).label("amount_cents"))
             .select_from(g.join(_r, _r.c.code == g.c.region_code)
                          .join(a, a.c.authority_id == g.c.funder_authority_id))
@@ -233,7 +197,7 @@ def _refresh_grants(conn: sa.Connection, region_where) -> None:
     keys = ["country", "region1_code", "recipient_key"]
     money = (_rollup(sr, keys, sums=t.MONEY + _LEVEL_MONEY)
              .where(region_where(sr.c.region1_code, level1=True)).subquery("money"))
-    names = (sa.select(*(rec.c[k] for k in keys), _max_text(rec.c.recipient_name).label("recipient_name"))
+    names = (sa.select(*(rec.c[k] for k in keys), db.max_text(rec.c.recipient_name).label("recipient_name"))
              .group_by(*(rec.c[k] for k in keys)).subquery("names"))
     _insert(conn, t.s_grant_recipient_totals,
             sa.select(*(money.c[k] for k in keys), names.c.recipient_name,
@@ -326,19 +290,6 @@ def _refresh_trainings(conn: sa.Connection, region_where) -> None:
 _REFRESH = {"grants": _refresh_grants, "consultations": _refresh_consultations, "trainings": _refresh_trainings}
 
 
-def _analyze(conn: sa.Connection, tables: Iterable[sa.Table]) -> None:
-    """Fresh planner statistics; on SQLite from a sample, so it costs milliseconds, not a scan."""
-    quote = conn.dialect.identifier_preparer.quote
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:
-        previous = conn.exec_driver_sql("PRAGMA analysis_limit").scalar()
-        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-    for table in tables:
-        conn.exec_driver_sql(f"ANALYZE {quote(table.name)}")
-    if sqlite:
-        conn.exec_driver_sql(f"PRAGMA analysis_limit={int(previous or 0)}")
-
-
 def _region_condition(named: list[str], with_none: bool):
     """A function giving the condition "in these level-1 regions" on a region column: a level-1
     column (summary tables) or a region code of either level (contract tables)."""
@@ -382,7 +333,7 @@ def refresh(conn: sa.Connection, families: Iterable[str],
                 rebuilt.enter_context(indexes_rebuilt(conn, table, max(deleted, 10_000 if codes is None else 0),
                                                       kept, deleted))
             _REFRESH[family](conn, region_where)
-        _analyze(conn, tables)
+        Database.analyze(conn, tables)
 
 
 def regions_of(conn: sa.Connection, kind: str, table: sa.Table) -> set[str | None]:
@@ -404,24 +355,6 @@ def regions_of(conn: sa.Connection, kind: str, table: sa.Table) -> set[str | Non
 
 # --- adding new grants without a rebuild ----------------------------------------------------------
 
-def bulk_insert(conn: sa.Connection, table: sa.Table, columns: list[str], records: list[tuple]) -> None:
-    """Insert rows through each driver's fastest path (executemany on SQLite, COPY on PostgreSQL)."""
-    if not records:
-        return
-    if conn.dialect.name == "sqlite":
-        insert = table.insert().compile(dialect=conn.dialect, column_keys=columns)
-        conn.exec_driver_sql(str(insert), records)
-    elif conn.dialect.name == "postgresql":
-        from psycopg import sql
-        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
-        with conn.connection.driver_connection.cursor() as cur, cur.copy(copy_sql) as copy:
-            for record in records:
-                copy.write_row(record)
-    else:
-        conn.execute(table.insert(), [dict(zip(columns, r)) for r in records])
-
-
 class _Rows:
     """Rows held as one array per column (values, or codes with the values they stand for) and
     the order to insert them in; decoded to Python tuples a batch at a time."""
@@ -442,7 +375,7 @@ def _insert_rows(conn: sa.Connection, table: sa.Table, rows: _Rows, batch: int =
     """Insert rows whose columns are the table's, in order, a batch of Python tuples at a time."""
     names = list(rows.columns)
     for start in range(0, len(rows), batch):
-        bulk_insert(conn, table, names, rows.tuples(start, start + batch))
+        Database.bulk_insert(conn, table, names, rows.tuples(start, start + batch))
 
 
 @contextlib.contextmanager
@@ -775,4 +708,4 @@ class GrantDelta:
             with indexes_rebuilt(conn, table, len(rows), deleted=deleted.get(table.name, 0)):
                 _insert_rows(conn, table, rows)
             del rows
-        _analyze(conn, FAMILY_TABLES["grants"])
+        Database.analyze(conn, FAMILY_TABLES["grants"])

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db, schema as t
+from .db import Database
 
 ROLE_STEWARD = "steward"
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -89,14 +90,14 @@ def _row_user(row) -> User:
     return User(row.username, row.role, _utc(row.created_at), row.password_hash)
 
 
-def get(engine: sa.Engine, username: str) -> User | None:
+def get(engine: Database | sa.Engine, username: str) -> User | None:
     u = t.users
     with engine.connect() as conn:
         row = conn.execute(sa.select(u).where(u.c.username == username)).first()
     return _row_user(row) if row else None
 
 
-def list_users(engine: sa.Engine) -> list[User]:
+def list_users(engine: Database | sa.Engine) -> list[User]:
     """Every account, by name, without its hash."""
     u = t.users
     with engine.connect() as conn:
@@ -104,7 +105,7 @@ def list_users(engine: sa.Engine) -> list[User]:
     return [User(r.username, r.role, _utc(r.created_at)) for r in rows]
 
 
-def add(engine: sa.Engine, username: str, password: str, role: str = ROLE_STEWARD) -> User:
+def add(engine: Database | sa.Engine, username: str, password: str, role: str = ROLE_STEWARD) -> User:
     """Create an account; UserError when the name is taken or invalid or the password too short."""
     check_username(username)
     check_password_strength(password)
@@ -118,7 +119,7 @@ def add(engine: sa.Engine, username: str, password: str, role: str = ROLE_STEWAR
     return user
 
 
-def set_password(engine: sa.Engine, username: str, password: str) -> None:
+def set_password(engine: Database | sa.Engine, username: str, password: str) -> None:
     """Replace a user's password (which ends the user's open sessions)."""
     check_password_strength(password)
     with engine.begin() as conn:
@@ -129,7 +130,7 @@ def set_password(engine: sa.Engine, username: str, password: str) -> None:
     end_sessions(engine, username)
 
 
-def remove(engine: sa.Engine, username: str) -> None:
+def remove(engine: Database | sa.Engine, username: str) -> None:
     with engine.begin() as conn:
         done = conn.execute(t.users.delete().where(t.users.c.username == username)).rowcount
     if not done:
@@ -137,7 +138,7 @@ def remove(engine: sa.Engine, username: str) -> None:
     end_sessions(engine, username)
 
 
-def authenticate(engine: sa.Engine, username: str, password: str) -> User | None:
+def authenticate(engine: Database | sa.Engine, username: str, password: str) -> User | None:
     """The user when the password is theirs, else None (in about the same time whether or not the name exists)."""
     user = get(engine, username) if USERNAME.match(username or "") else None
     if user is None:
@@ -148,10 +149,11 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> User | None
 
 # --- where sessions and attempts are kept ---------------------------------------------------------
 
-def state_engine(engine: sa.Engine) -> sa.Engine:
+def state_engine(engine: Database | sa.Engine) -> sa.Engine:
     """The database of sessions and sign-in attempts: `engine`'s own, except for a SQLite file, whose sessions live
     in a second file beside it (civmon.db → civmon-sessions.db). SQLite lets one connection write at a time, and an
     import writes for as long as it runs: with the sessions in the same file, nobody could sign in or out then."""
+    engine = Database.of(engine).engine
     url = engine.url
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return engine
@@ -185,7 +187,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(engine: sa.Engine, username: str, now: dt.datetime | None = None) -> str:
+def start_session(engine: Database | sa.Engine, username: str, now: dt.datetime | None = None) -> str:
     """A new session of the user, valid SESSION_HOURS; returns its token (for the cookie; only its hash is kept)."""
     now, token, s = now or _now(), secrets.token_urlsafe(32), t.sessions
     with state_engine(engine).begin() as conn:
@@ -195,7 +197,7 @@ def start_session(engine: sa.Engine, username: str, now: dt.datetime | None = No
     return token
 
 
-def session_user(engine: sa.Engine, token: str, now: dt.datetime | None = None) -> User | None:
+def session_user(engine: Database | sa.Engine, token: str, now: dt.datetime | None = None) -> User | None:
     """The user of an open session, or None (ended, expired, or the account removed)."""
     if not token:
         return None
@@ -207,12 +209,12 @@ def session_user(engine: sa.Engine, token: str, now: dt.datetime | None = None) 
     return get(engine, row.username)
 
 
-def end_session(engine: sa.Engine, token: str) -> None:
+def end_session(engine: Database | sa.Engine, token: str) -> None:
     with state_engine(engine).begin() as conn:
         conn.execute(t.sessions.delete().where(t.sessions.c.session_hash == _hash(token or "")))
 
 
-def end_sessions(engine: sa.Engine, username: str) -> None:
+def end_sessions(engine: Database | sa.Engine, username: str) -> None:
     """End every open session of the user (a new password, a removed account)."""
     with state_engine(engine).begin() as conn:
         conn.execute(t.sessions.delete().where(t.sessions.c.username == username))
@@ -244,7 +246,7 @@ def _failures(conn, name: str, client: str):
                         .where(f.c.username == name, f.c.client == client)).first()
 
 
-def retry_after(engine: sa.Engine, username: str, client: str, now: dt.datetime | None = None) -> int:
+def retry_after(engine: Database | sa.Engine, username: str, client: str, now: dt.datetime | None = None) -> int:
     """Seconds before this username may try again from this client (0: now)."""
     with state_engine(engine).connect() as conn:
         return _wait(_failures(conn, *_key(username, client)), now or _now())
@@ -259,7 +261,7 @@ def _count(conn, name: str, client: str, now: dt.datetime, failures) -> int:
     return 1
 
 
-def begin_attempt(engine: sa.Engine, username: str, client: str, now: dt.datetime | None = None) -> int:
+def begin_attempt(engine: Database | sa.Engine, username: str, client: str, now: dt.datetime | None = None) -> int:
     """Before a password is checked: the seconds this attempt must wait (it is then refused and not counted), or 0,
     and the attempt counted as a failure until `clear_failures` says it succeeded. Attempts run one at a time, so
     the count each sees includes every attempt before it."""
@@ -285,13 +287,13 @@ def begin_attempt(engine: sa.Engine, username: str, client: str, now: dt.datetim
     return 0
 
 
-def failures_in_a_row(engine: sa.Engine, username: str, client: str) -> int:
+def failures_in_a_row(engine: Database | sa.Engine, username: str, client: str) -> int:
     with state_engine(engine).connect() as conn:
         row = _failures(conn, *_key(username, client))
     return row.failures if row else 0
 
 
-def record_failure(engine: sa.Engine, username: str, client: str, now: dt.datetime | None = None) -> int:
+def record_failure(engine: Database | sa.Engine, username: str, client: str, now: dt.datetime | None = None) -> int:
     """Count one failed sign-in; returns the failures in a row. Forgets counts a day old."""
     now, (name, client), f = now or _now(), _key(username, client), t.login_failures
     with _one_at_a_time(state_engine(engine)) as conn:
@@ -299,7 +301,7 @@ def record_failure(engine: sa.Engine, username: str, client: str, now: dt.dateti
         return _count(conn, name, client, now, f.c.failures + 1)
 
 
-def clear_failures(engine: sa.Engine, username: str, client: str) -> None:
+def clear_failures(engine: Database | sa.Engine, username: str, client: str) -> None:
     name, client = _key(username, client)
     f = t.login_failures
     with state_engine(engine).begin() as conn:

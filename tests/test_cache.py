@@ -281,7 +281,7 @@ def test_cache009_an_api_data_file_is_kept_whole_until_the_data_changes(small_db
 
 
 def test_cache007_a_request_reads_the_data_version_once(cb, small_db, tmp_path):
-    """A request reads the data version once (dashboard.app wraps each in queries.meta.one_version): its cache
+    """A request reads the data version once (dashboard.app wraps each in queries.db.one_version): its cache
     keys, the regions and currencies kept per version, and the version the answer reports all agree. Uncached,
     the API's rows for one county take 3 statements: the version, the sums and the recipients (every grant there
     has a euro rate, so none is looked for without one)."""

@@ -590,14 +590,14 @@ def test_imp050_sqlite_connection_settings_are_restored(sqlite_engine, tmp_path)
 def test_imp051_regions_and_currencies_kept_per_data_version_follow_an_import(base, tmp_path):
     """Queries keep the regions a filter names and the currencies per data version (queries.meta.per_version):
     the next query after an import that changes them answers with the new ones, also within one web request
-    (meta.one_version), which reads the version once but again after an import."""
-    from queries import Filter, FilterError, meta, registry
+    (db.one_version), which reads the version once but again after an import."""
+    from queries import Filter, FilterError, db, registry
 
     def counties(f):
         df = registry.get("funding-by-county").run(f, engine=base)
         return {r.region_code: (r.currency, r.per_1000_inhabitants) for r in df.itertuples()}
 
-    with meta.one_version():
+    with db.one_version():
         assert counties(Filter(countries=("RO",))) == {"RO-B": ("RON", 0.0), "RO-CJ": ("RON", 1.84)}
         with pytest.raises(FilterError, match="unknown region code: RO-AB"):
             counties(Filter(countries=("RO",), regions=("RO-AB",)))
