@@ -24,7 +24,8 @@ import pycountry
 import sqlalchemy as sa
 
 from queries import db, importer, migrate, summary
-from queries.contract import DOMAINS, KINDS, PROCEDURES
+from queries.contract import KINDS
+from queries.vocabulary import DOMAINS, PROCEDURES
 
 MUNICIPALITIES_PER_COUNTY = 10
 

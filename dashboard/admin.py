@@ -25,7 +25,7 @@ from queries import db, importer, settings
 from queries.contract import KINDS, LOAD_ORDER
 
 from . import auth, i18n
-from .auth import _
+from .i18n import _
 
 log = logging.getLogger(__name__)
 

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from queries import db, settings, users
 
 from . import i18n
+from .i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,6 @@ DEV_KEY_FILE = settings.DATA_DIR / "secret_key"
 
 bp = flask.Blueprint("civmon_auth", __name__)
 
-
-def _(text: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return text
 
 
 class ConfigError(RuntimeError):

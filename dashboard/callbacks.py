@@ -7,7 +7,7 @@ and reloads all go through the same address, so they restore the view.
 """
 from __future__ import annotations
 
-from dash import ALL, MATCH, Input, Output, State as DashState, callback, ctx, html, no_update
+from dash import ALL, Input, Output, State as DashState, callback, ctx, html, no_update
 
 from queries import FilterError, meta
 
@@ -40,7 +40,7 @@ def filters_to_address(country, region, year_from, year_to, level, lang, current
 
 
 @callback(Output(c.URL, "search", allow_duplicate=True),
-          Input({"type": "chart-graph", "chart": ALL}, "clickData"), DashState(c.URL, "search"),
+          Input(c.pattern(c.CHART_GRAPH, ALL), "clickData"), DashState(c.URL, "search"),
           DashState(c.URL, "pathname"), prevent_initial_call=True)
 def region_click_to_address(clicks, current, path=None):
     """A click on a region in a map or ranking filters the page to that region (not on /embed or /report:
@@ -103,16 +103,16 @@ def _table(chart, df, state: st.State):
     return html.Div([note, table])
 
 
-@callback(Output({"type": "chart-graph", "chart": MATCH}, "figure"),
-          Input({"type": "chart-state", "chart": MATCH}, "data"), DashState({"type": "chart-state", "chart": MATCH}, "id"))
+@callback(Output(c.pattern(c.CHART_GRAPH), "figure"),
+          Input(c.pattern(c.CHART_STATE), "data"), DashState(c.pattern(c.CHART_STATE), "id"))
 def draw_chart(search, store_id):
     return cached_chart(store_id["chart"], search)[0]
 
 
-@callback(Output({"type": "chart-table", "chart": MATCH}, "children", allow_duplicate=True),
-          Output({"type": "chart-data", "chart": MATCH}, "data"),
-          Input({"type": "chart-data-toggle", "chart": MATCH}, "n_clicks"),
-          DashState({"type": "chart-data", "chart": MATCH}, "data"), DashState({"type": "chart-data", "chart": MATCH}, "id"),
+@callback(Output(c.pattern(c.CHART_TABLE), "children", allow_duplicate=True),
+          Output(c.pattern(c.CHART_DATA), "data"),
+          Input(c.pattern(c.CHART_DATA_TOGGLE), "n_clicks"),
+          DashState(c.pattern(c.CHART_DATA), "data"), DashState(c.pattern(c.CHART_DATA), "id"),
           prevent_initial_call=True)
 def draw_chart_data(clicks, data, store_id):
     """The table behind a figure, fetched when its "Show the data behind this chart" is first opened.
@@ -127,14 +127,14 @@ def draw_chart_data(clicks, data, store_id):
     return cached_chart(store_id["chart"], data["search"])[1], {**data, "loaded": True}
 
 
-@callback(Output({"type": "chart-table", "chart": MATCH}, "children"),
-          Input({"type": "table-state", "chart": MATCH}, "data"), DashState({"type": "table-state", "chart": MATCH}, "id"))
+@callback(Output(c.pattern(c.CHART_TABLE), "children"),
+          Input(c.pattern(c.TABLE_STATE), "data"), DashState(c.pattern(c.TABLE_STATE), "id"))
 def draw_table(search, store_id):
     return cached_chart(store_id["chart"], search)[1]
 
 
-@callback(Output({"type": "kpi-row", "area": MATCH}, "children"),
-          Input({"type": "kpi-state", "area": MATCH}, "data"), DashState({"type": "kpi-state", "area": MATCH}, "id"))
+@callback(Output(c.pattern(c.KPI_ROW), "children"),
+          Input(c.pattern(c.KPI_STATE), "data"), DashState(c.pattern(c.KPI_STATE), "id"))
 def draw_kpis(search, store_id):
     """A page's headline figures for its address (kpis.slot holds their place)."""
     return kpis.row(store_id["area"], search)

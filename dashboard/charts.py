@@ -18,6 +18,7 @@ from queries import formats, registry
 from queries.indicators import euro_comparable
 
 from . import cache, figures, i18n, maps
+from .i18n import _
 from .figures import figure
 from .state import State
 
@@ -28,10 +29,6 @@ GRAPH_CONFIG = {**maps.MAP_CONFIG}
 RANKING_ROWS = 25
 LINE_DASHES = ("solid", "dash", "dot")
 
-
-def _(text: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return text
 
 
 @dataclass(frozen=True)

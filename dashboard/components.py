@@ -8,12 +8,13 @@ from typing import Any, NamedTuple
 
 import dash_bootstrap_components as dbc
 import flask
-from dash import ctx, dash_table, dcc, html
+from dash import MATCH, ctx, dash_table, dcc, html
 
 from queries import FilterError, meta
-from queries.contract import LEVELS_OF_GOVERNMENT
+from queries.vocabulary import LEVELS_OF_GOVERNMENT
 
 from . import cache, charts, i18n, share
+from .i18n import _
 from .i18n import pgettext
 from .state import State, parse as parse_state
 
@@ -27,35 +28,43 @@ F_SHOWN = "f-shown"  # the values the filter bar was drawn with (see callbacks.f
 DROPDOWN_PRELOAD = "dropdown-preload"  # a hidden dropdown in the app's shell (see app.create_app)
 
 
+# Pattern-matching ids: {"type": <one of these>, "chart": <chart id>} (or "area" for a page's headline figures).
+# A page's parts are found by them (callbacks match them, warming walks the page's stores): written only here.
+CHART_GRAPH = "chart-graph"            # a chart's dcc.Graph
+CHART_STATE = "chart-state"            # the store holding the address a figure is still to be drawn for
+TABLE_STATE = "table-state"            # … a table chart's table (it has no figure)
+CHART_TABLE = "chart-table"            # where a chart's table goes
+CHART_DATA_TOGGLE = "chart-data-toggle"  # the summary that opens a figure's table ("Show the data behind…")
+CHART_DATA = "chart-data"              # a figure's table's store: its address, and whether it has arrived
+KPI_ROW, KPI_STATE = "kpi-row", "kpi-state"  # a page's headline figures, and the store that makes them drawn
+STATES = (CHART_STATE, TABLE_STATE, KPI_STATE)  # the stores that make a part of a page draw itself
+
+
+def pattern(kind: str, key=MATCH) -> dict:
+    """The id of a part of type `kind` for one chart (or area), or MATCH / ALL of them in a callback."""
+    return {"type": kind, "area" if kind in (KPI_ROW, KPI_STATE) else "chart": key}
+
+
 def chart_graph_id(chart_id: str) -> dict:
-    return {"type": "chart-graph", "chart": chart_id}
+    return pattern(CHART_GRAPH, chart_id)
 
 
 def chart_state_id(chart_id: str) -> dict:
     """The store holding the address a chart is still to be drawn for (callbacks.draw_chart, draw_table; see
     chart_view); tables without a figure have a type of their own."""
-    kind = "table-state" if charts.get(chart_id).build is charts.build_table else "chart-state"
-    return {"type": kind, "chart": chart_id}
+    return pattern(TABLE_STATE if charts.get(chart_id).build is charts.build_table else CHART_STATE, chart_id)
 
 
 def chart_table_id(chart_id: str) -> dict:
-    return {"type": "chart-table", "chart": chart_id}
+    return pattern(CHART_TABLE, chart_id)
 
 
 def chart_data_toggle_id(chart_id: str) -> dict:
-    """The summary that opens a figure's table ("Show the data behind this chart")."""
-    return {"type": "chart-data-toggle", "chart": chart_id}
+    return pattern(CHART_DATA_TOGGLE, chart_id)
 
 
 def chart_data_id(chart_id: str) -> dict:
-    """The store of a figure's table: the address it is for, and whether it has arrived (callbacks.draw_chart_data
-    fetches it once)."""
-    return {"type": "chart-data", "chart": chart_id}
-
-
-def _(text: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return text
+    return pattern(CHART_DATA, chart_id)
 
 
 # the menu's labels have a context of their own: in some languages a page's full title would not fit on one line

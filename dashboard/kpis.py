@@ -182,7 +182,7 @@ def slot(area: str, state: State) -> html.Div:
     for their queries, which run beside the charts' on another worker, and empty cards of the same size hold their
     place. An address naming an unknown region raises FilterError here, so the page explains it at once."""
     indicators.check(state.filter)
-    row_id = {"type": "kpi-row", "area": area}
+    row_id = c.pattern(c.KPI_ROW, area)
     drawn = cache.peek("kpis", (area, state.search))
     if drawn is not None:
         return html.Div(html.Div(drawn, id=row_id))
@@ -191,7 +191,7 @@ def slot(area: str, state: State) -> html.Div:
                                              html.Div("…", className="kpi-value"),
                                              html.Div("", className="kpi-note")], className="kpi kpi-loading"),
                                    xs=6, md=3, className="mb-3") for _ in range(PLACEHOLDERS)])
-    return html.Div([dcc.Store(id={"type": "kpi-state", "area": area}, data=state.search),
+    return html.Div([dcc.Store(id=c.pattern(c.KPI_STATE, area), data=state.search),
                      html.Div(html.Div(placeholder, **{"aria-busy": "true"}), id=row_id)])
 
 

@@ -10,12 +10,9 @@ import datetime as dt
 from queries import meta
 
 from . import charts, i18n
+from .i18n import _
 from .state import State
 
-
-def _(text: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return text
 
 
 def filter_summary(state: State) -> str:

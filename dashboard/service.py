@@ -25,15 +25,12 @@ from dash import html, set_props
 from werkzeug.exceptions import HTTPException
 
 from . import cache, i18n
+from .i18n import _
 
 log = logging.getLogger("civmon")
 request_log = logging.getLogger("civmon.request")
 NOTICE = "service-notice"  # the app shell's notice area (app.create_app)
 
-
-def _(text: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return text
 
 
 DB_DOWN = _("The database is not answering, so the figures cannot be shown right now. civmon keeps trying: "

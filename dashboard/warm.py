@@ -26,13 +26,12 @@ import flask
 
 from queries import db, meta, settings
 
-from . import cache, callbacks, kpis, service, state as st
+from . import cache, callbacks, components, kpis, service, state as st
 
 log = logging.getLogger("civmon.warm")
 CHECK_S = 5.0        # how often a process looks at the data version
 CLAIM_S = 3600       # how long a process's claim to warm a version keeps other processes from doing it too
 PATHS = ("/", "/liaison", "/funding", "/consultations", "/training")
-STATES = ("chart-state", "table-state", "kpi-state")  # the stores that make a part of a page draw itself
 _started_in: int | None = None  # the process whose watcher runs (a fork does not inherit threads)
 _start_lock = threading.Lock()
 
@@ -118,9 +117,9 @@ def warm_view(layout, search: str) -> None:
     """A page's charts and headline figures for an address, then the page, which now holds them, into the cache."""
     query = dict(parse_qsl(search.lstrip("?")))
     pending = [c for c in layout(**query)._traverse() if isinstance(getattr(c, "id", None), dict)
-               and c.id.get("type") in STATES]
+               and c.id.get("type") in components.STATES]
     for store in pending:
-        if store.id["type"] == "kpi-state":
+        if store.id["type"] == components.KPI_STATE:
             kpis.row(store.id["area"], store.data)
         else:
             callbacks.cached_chart(store.id["chart"], store.data)

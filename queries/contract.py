@@ -11,24 +11,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from . import schema
-
-LEVELS_OF_GOVERNMENT = ("central", "regional", "regional_department", "district", "local")
-DOMAINS = ("social", "culture", "sport", "education", "youth", "environment", "health", "civic",
-           "religious", "other")
-PROCEDURES = ("competitive", "direct")
-COUNTRIES_SHIPPED = ("RO", "BG", "RS", "KZ")
-
-# Seniority scale for position_rank (1 = most senior).
-POSITION_RANKS = {
-    1: "head of the body",
-    2: "deputy head",
-    3: "director of department",
-    4: "deputy director of department",
-    5: "head of unit",
-    6: "senior specialist",
-    7: "specialist",
-}
-
+from .vocabulary import DOMAINS, LEVELS_OF_GOVERNMENT, PROCEDURES
 
 @dataclass(frozen=True)
 class Column:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from . import schema as t
 from . import summary
 from .db import Database
-from .contract import DOMAINS
+from .vocabulary import DOMAINS
 
 SEED = 20261122
 YEARS = tuple(range(2015, 2025))  # years with a shipped RON rate, so the default view has euro amounts

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from .contract import LEVELS_OF_GOVERNMENT
+from .vocabulary import LEVELS_OF_GOVERNMENT
 
 
 class FilterError(ValueError):

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from . import meta
 from . import schema as t
-from .contract import DOMAINS, LEVELS_OF_GOVERNMENT, PROCEDURES
+from .vocabulary import DOMAINS, LEVELS_OF_GOVERNMENT, PROCEDURES
 from .db import get_engine
 from .filters import Filter, FilterError
 from .registry import query
@@ -212,7 +212,7 @@ def _authority_scope(scope: Scope):
     """(authorities joined to their region, region1 expression, where) for authorities in scope."""
     a = t.authorities
     r = t.regions.alias("ar")
-    region1 = sa.case((r.c.level == 1, r.c.code), else_=r.c.parent_code)
+    region1 = t.level1_code(r)
     where = scope.where(a, level_col=a.c.level, region_col=region1, year_col=None)
     return a.outerjoin(r, r.c.code == a.c.region_code), region1, where
 
@@ -835,7 +835,7 @@ def consultations_by_authority(f: Filter, engine=None) -> pd.DataFrame:
         r = t.regions.alias("ar")
         info = {row.authority_id: row for row in conn.execute(
             sa.select(a.c.authority_id, a.c.name, a.c.country, a.c.level,
-                      sa.case((r.c.level == 1, r.c.code), else_=r.c.parent_code).label("region1"))
+                      t.level1_code(r).label("region1"))
             .select_from(a.outerjoin(r, r.c.code == a.c.region_code))
             .where(a.c.authority_id.in_([row.authority_id for row in top])))}
     rows = []

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .vocabulary import LEVELS_OF_GOVERNMENT
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -141,6 +143,11 @@ trainings = sa.Table(
     sa.Index(None, "region_code", "held_on"),
 )
 
+def level1_code(regions: sa.Table):
+    """The level-1 region of a row of `regions` (an alias of the table): itself, or its parent for a level 2."""
+    return sa.case((regions.c.level == 1, regions.c.code), else_=regions.c.parent_code)
+
+
 # --- bookkeeping ----------------------------------------------------------------------------
 
 import_log = sa.Table(
@@ -217,11 +224,9 @@ def _money() -> list[sa.Column]:
 
 MONEY = ("grants", "amount_cents", "amount_eur", "unconverted")
 
-# The contract's levels of government (queries.contract.LEVELS_OF_GOVERNMENT; queries.summary checks
-# that they agree). The recipient tables hold the money columns once per level, as columns, because
-# a recipient is funded by several levels: a level filter then adds a few columns of one row per
+# The recipient tables hold the money columns once per level of government, as columns, because a
+# recipient is funded by several levels: a level filter then adds a few columns of one row per
 # recipient instead of reading a row per recipient and level.
-LEVELS = ("central", "regional", "regional_department", "district", "local")
 
 
 def level_column(name: str, level: str) -> str:
@@ -231,7 +236,7 @@ def level_column(name: str, level: str) -> str:
 
 def _money_by_level() -> list[sa.Column]:
     types = dict(grants=sa.Integer, amount_cents=sa.BigInteger, amount_eur=sa.Float, unconverted=sa.Integer)
-    return [sa.Column(level_column(m, level), types[m], nullable=False) for level in LEVELS for m in MONEY]
+    return [sa.Column(level_column(m, level), types[m], nullable=False) for level in LEVELS_OF_GOVERNMENT for m in MONEY]
 
 s_grants = sa.Table(  # per procedure: funding by county, by year, by procedure; the currency basis
     "s_grants", metadata,
@@ -410,8 +415,8 @@ s_training_totals = sa.Table(  # all topics: reach, by region, by sector
 
 # Bits of s_training_municipalities.organiser_levels: one per level of government, one for trainings
 # without an organising authority.
-ORGANISER_BITS = {level: 1 << i for i, level in enumerate(LEVELS)}
-NO_ORGANISER_BIT = 1 << len(LEVELS)
+ORGANISER_BITS = {level: 1 << i for i, level in enumerate(LEVELS_OF_GOVERNMENT)}
+NO_ORGANISER_BIT = 1 << len(LEVELS_OF_GOVERNMENT)
 
 s_training_municipalities = sa.Table(  # one row per municipality reached in a year: count rows, not distinct
     "s_training_municipalities", metadata,

@@ -30,12 +30,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from . import schema as t
-from .contract import LEVELS_OF_GOVERNMENT
+from .vocabulary import LEVELS_OF_GOVERNMENT
 from . import db
 from .db import Database, days_between, year_of
 
-if t.LEVELS != LEVELS_OF_GOVERNMENT:
-    raise RuntimeError("queries.schema.LEVELS must list the contract's levels of government")
 
 ALL = None  # refresh every region
 
@@ -60,7 +58,7 @@ FAMILY_TABLES: dict[str, tuple[sa.Table, ...]] = {
 }
 
 _r = t.regions.alias("r")
-REGION1 = sa.case((_r.c.level == 1, _r.c.code), else_=_r.c.parent_code)
+REGION1 = t.level1_code(_r)
 
 EUR_SCALE = 16777216.0  # 2**24: euro amounts are stored as multiples of 1/EUR_SCALE
 
@@ -130,7 +128,7 @@ def _sum_columns(columns):
 
 
 _RECIPIENT_YEAR = ("country", "region1_code", "year", "currency", "recipient_key")
-_LEVEL_MONEY = tuple(t.level_column(m, level) for level in t.LEVELS for m in t.MONEY)
+_LEVEL_MONEY = tuple(t.level_column(m, level) for level in LEVELS_OF_GOVERNMENT for m in t.MONEY)
 
 
 def _refresh_grants(conn: sa.Connection, region_where) -> None:
@@ -176,18 +174,18 @@ def _refresh_grants(conn: sa.Connection, region_where) -> None:
     year_keys = [rec.c[c] for c in _RECIPIENT_YEAR]
     by_level = (sa.select(*year_keys, *(
         sa.func.sum(sa.case((rec.c.funder_level == level, rec.c[m]), else_=0)).label(t.level_column(m, level))
-        for level in t.LEVELS for m in ("grants", "amount_cents"))).group_by(*year_keys).subquery("by_level"))
+        for level in LEVELS_OF_GOVERNMENT for m in ("grants", "amount_cents"))).group_by(*year_keys).subquery("by_level"))
     x = t.exchange_rates
     rate = rate_of(by_level.c.currency, x.c.units_per_eur)
     per_level = []
-    for level in t.LEVELS:
+    for level in LEVELS_OF_GOVERNMENT:
         grants, cents = (by_level.c[t.level_column(m, level)] for m in ("grants", "amount_cents"))
         per_level += [grants, cents, eur_of(cents, rate).label(t.level_column("amount_eur", level)),
                       sa.case((rate.is_(None), grants), else_=0).label(t.level_column("unconverted", level))]
     with_eur = (sa.select(*(by_level.c[c] for c in _RECIPIENT_YEAR), *per_level)
                 .select_from(by_level.outerjoin(x, sa.and_(x.c.currency == by_level.c.currency,
                                                            x.c.year == by_level.c.year))).subquery("with_eur"))
-    all_levels = [_sum_columns(with_eur.c[t.level_column(m, level)] for level in t.LEVELS).label(m) for m in t.MONEY]
+    all_levels = [_sum_columns(with_eur.c[t.level_column(m, level)] for level in LEVELS_OF_GOVERNMENT).label(m) for m in t.MONEY]
     # stored in (country, year) order: a country's years are then a few contiguous pages, which
     # PostgreSQL reads with a bitmap scan instead of scanning the whole table
     _insert(conn, t.s_grant_recipients,
@@ -208,7 +206,7 @@ def _refresh_grants(conn: sa.Connection, region_where) -> None:
 
 def _consultation_base(region_where):
     c, a, rules = t.consultations, t.authorities, t.consultation_rules
-    region1 = sa.case((_r.c.level == 1, _r.c.code), else_=_r.c.parent_code)
+    region1 = REGION1
     frm = (c.join(a, a.c.authority_id == c.c.authority_id)
            .outerjoin(_r, _r.c.code == a.c.region_code)
            .outerjoin(rules, rules.c.country == a.c.country))
@@ -424,7 +422,7 @@ class _Codes:
 
 _RAW = ("region_code", "funder_authority_id", "currency", "domain", "procedure")
 _FINE = ((t.s_grants, "procedure"), (t.s_grant_domains, "domain"), (t.s_grant_funders, "funder_authority_id"))
-_LEVEL_INTS = tuple(t.level_column(m, level) for level in t.LEVELS for m in ("grants", "amount_cents"))
+_LEVEL_INTS = tuple(t.level_column(m, level) for level in LEVELS_OF_GOVERNMENT for m in ("grants", "amount_cents"))
 
 
 class GrantDelta:
@@ -605,7 +603,7 @@ class GrantDelta:
         long = self._group(rows, keys + ["funder_level"], ["grants", "amount_cents"])
         if old is not None and len(old):  # the existing rows, one per level with grants
             before = self._encode_old(old, keys)
-            for level in t.LEVELS:
+            for level in LEVELS_OF_GOVERNMENT:
                 grants = old[t.level_column("grants", level)].to_numpy(dtype=np.int64)
                 has = grants > 0
                 long = {k: np.concatenate([long[k], before[k][has]]) for k in keys} | {
@@ -620,17 +618,17 @@ class GrantDelta:
         row_of, unique = pd.factorize(combined)
         years = dict(zip(keys, split(np.asarray(unique, dtype=np.int64))))
         level_names = self.codes["funder_level"].values
-        for level in t.LEVELS:
+        for level in LEVELS_OF_GOVERNMENT:
             at = (long["funder_level"] == level_names.index(level)) if level in level_names \
                 else np.zeros(len(row_of), dtype=bool)
             for name in ("grants", "amount_cents"):
                 column = np.zeros(len(unique), dtype=np.int64)
                 column[row_of[at]] = long[name][at]
                 years[t.level_column(name, level)] = column
-        self._with_eur(years, ["_" + level for level in t.LEVELS])
+        self._with_eur(years, ["_" + level for level in LEVELS_OF_GOVERNMENT])
         for m in t.MONEY:  # all levels, added in the order `refresh` adds them
-            total = years[t.level_column(m, t.LEVELS[0])]
-            for level in t.LEVELS[1:]:
+            total = years[t.level_column(m, LEVELS_OF_GOVERNMENT[0])]
+            for level in LEVELS_OF_GOVERNMENT[1:]:
                 total = total + years[t.level_column(m, level)]
             years[m] = total
         return years
