@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from queries import formats, registry
-from queries.indicators import euro_comparable
+from queries.money import euro_comparable
 
 from . import cache, figures, i18n, maps
 from .i18n import _
@@ -112,7 +112,7 @@ def _money_label(df: pd.DataFrame, base: str, state: State) -> str:
 
 def euro_data(query_id: str, state: State, narrow: bool = True) -> pd.DataFrame:
     """A funding query's rows for the view, comparable across currencies; df.attrs["rate_gaps"] holds the
-    grants without a euro rate (queries.indicators.RateGap), empty when nothing is left out.
+    grants without a euro rate (queries.money.RateGap), empty when nothing is left out.
     narrow: the rows of the countries with rates only (in euro when they still use several currencies);
     else every row, and the charts draw the regions of the countries left out as having no euro amount."""
     def check():

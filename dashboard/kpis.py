@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from queries import FilterError, indicators, meta, registry
+from queries import FilterError, meta, registry, scope
 
 from . import cache, charts, components as c, i18n, state as st
 from .state import State
@@ -181,7 +181,7 @@ def slot(area: str, state: State) -> html.Div:
     callback (callbacks.draw_kpis) like a chart's figure (components.chart_view): the page answers without waiting
     for their queries, which run beside the charts' on another worker, and empty cards of the same size hold their
     place. An address naming an unknown region raises FilterError here, so the page explains it at once."""
-    indicators.check(state.filter)
+    scope.check(state.filter)
     row_id = c.pattern(c.KPI_ROW, area)
     drawn = cache.peek("kpis", (area, state.search))
     if drawn is not None:

@@ -71,5 +71,9 @@ def indicator_queries() -> list[Query]:
     return [q for q in all_queries() if q.indicator]
 
 
+AREA_MODULES = ("queries.liaison", "queries.funding", "queries.consultations", "queries.training")
+
+
 def _load() -> None:
-    importlib.import_module("queries.indicators")  # registers the queries
+    for module in AREA_MODULES:  # each registers its area's queries
+        importlib.import_module(module)

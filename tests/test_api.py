@@ -14,7 +14,7 @@ import json
 import openpyxl
 import pytest
 
-from queries import Filter, formats, indicators, registry, schema as t, summary
+from queries import Filter, formats, money, registry, schema as t, summary
 
 from . import small_dataset
 
@@ -42,12 +42,12 @@ def expected_rows(small_db, chart_id: str, search: str) -> list[dict]:
     """The reporting layer's rows for the chart, straight from the registry, as JSON values.
 
     A funding chart compared in euro ("narrow") shows the countries whose grants all have a euro rate:
-    its query runs on the filter that queries.indicators.euro_comparable narrows to."""
+    its query runs on the filter that queries.money.euro_comparable narrows to."""
     from dashboard import charts, state as st
     chart = charts.get(chart_id)
     f = st.parse(search).filter
     if chart.euro == "narrow":
-        f, _gaps = indicators.euro_comparable(f, engine=small_db)
+        f, _gaps = money.euro_comparable(f, engine=small_db)
         if f is None:
             return []
     df = registry.get(chart.query_id).run(f, engine=small_db)
@@ -158,7 +158,7 @@ def test_api006a_json_says_which_countries_a_euro_comparison_leaves_out(client, 
     """funding-by-year compares only the countries with every rate; funding-by-county keeps every county and
     marks those without a euro amount (and looks for the grants without a rate only then): both say who."""
     doc = client.get(f"/api/v1/charts/{chart_id}.json").get_json()
-    _f, gaps = indicators.euro_comparable(Filter(), engine=small_db)
+    _f, gaps = money.euro_comparable(Filter(), engine=small_db)
     assert gaps and doc["left_out"] == [{"country": g.country, "currency": g.currency, "years": list(g.years),
                                          "grants": g.grants} for g in gaps]
     assert doc["note"] and all(g.currency in doc["note"] for g in gaps)

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from queries import FilterError, indicators, make_filter, registry
+from queries import FilterError, make_filter, registry, scope
 
 from . import small_dataset
 
@@ -136,9 +136,9 @@ def test_ind016_a_statement_kept_for_a_shape_of_filter_answers_with_each_filters
     """funding-by-county builds its statements once per shape of filter (Scope.execute) and binds each filter's
     countries, regions, years and levels: the second county of the same shape gets its own numbers."""
     cluj = by(run("funding-by-county", db, region="RO-CJ", year_from=2023, year_to=2024), "region_code")
-    kept = len(indicators._STATEMENTS)
+    kept = len(scope._STATEMENTS)
     alba = by(run("funding-by-county", db, region="RO-AB", year_from=2022, year_to=2024), "region_code")
-    assert len(indicators._STATEMENTS) == kept  # the same statements, not new ones
+    assert len(scope._STATEMENTS) == kept  # the same statements, not new ones
     assert list(cluj) == ["RO-CJ"] and cluj["RO-CJ"]["amount"] == 3500.5 and cluj["RO-CJ"]["recipients"] == 2
     # as test_ind011: g4 300 RON (2024) and g5 100 RON (2022); 300 of the 400 by competitive call
     assert list(alba) == ["RO-AB"] and alba["RO-AB"]["amount"] == 400.0 and alba["RO-AB"]["grants"] == 2

@@ -1,0 +1,188 @@
+"""Money across currencies: which currency a country's amounts are in, euro rates, and the basis a sum is stated in.
+
+A breakdown is stated in the national currency when every grant in its filter is in one currency, and in euro
+otherwise (several countries, or Bulgaria across its 2026 changeover). Compared in euro, a country some of whose
+grants in the filter have no euro rate (Kazakhstan's tenge before 2015, the Serbian dinar from 2022) is left out
+of the comparison whole, so every country compared is complete over the years shown: `euro_comparable` says who.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from . import meta
+from . import schema as t
+from .filters import Filter
+from .scope import Scope, connect, pct, resolve, rounded
+
+@meta.per_version
+def rates(conn) -> dict[tuple[str, int], float]:
+    x = t.exchange_rates
+    return {(c, y): r for c, y, r in conn.execute(sa.select(x.c.currency, x.c.year, x.c.units_per_eur))}
+
+
+class Currencies:
+    """Which currency each country's amounts are in, by year (the currencies table)."""
+
+    def __init__(self, conn):
+        cur = t.currencies
+        self.periods = defaultdict(list)
+        for country, currency, start, end in conn.execute(
+                sa.select(cur.c.country, cur.c.currency, cur.c.from_year, cur.c.to_year)
+                .order_by(cur.c.country, cur.c.from_year)):
+            self.periods[country].append((start, end, currency))
+
+    def latest(self, country: str) -> str | None:
+        """The currency of the country's latest period: a mixed-currency row is stated in it."""
+        return self.periods[country][-1][2] if self.periods.get(country) else None
+
+    def in_year(self, country: str, year: int | None) -> str | None:
+        for start, end, currency in self.periods.get(country, ()):
+            if year is not None and start <= year and (end is None or year <= end):
+                return currency
+        return self.latest(country)
+
+
+@meta.per_version
+def currencies(conn) -> Currencies:
+    return Currencies(conn)
+
+
+def rate(rates, currency: str, year: int):
+    return 1.0 if currency == "EUR" else rates.get((currency, year))
+
+
+def in_currency(parts, target: str, rates):
+    """Sum (currency, year, amount) parts in `target`, through each year's EUR rates; None if a rate lacks."""
+    total = 0.0
+    for currency, year, amount in parts:
+        if currency == target:
+            total += amount
+            continue
+        src, dst = rate(rates, currency, year), rate(rates, target, year)
+        if src is None or dst is None:
+            return None
+        total += amount / src * dst
+    return total
+
+
+@dataclass(frozen=True)
+class MoneyPart:
+    currency: str
+    year: int
+    grants: int
+    cents: int
+    comp: int
+    eur: float
+    missing: int
+
+
+def eur_value(amount_eur, unconverted):
+    return None if unconverted else rounded(amount_eur, 2)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The money a breakdown is stated in: the one national currency of the rows in the filter,
+    or euro when the filter spans several currencies (countries, or Bulgaria's 2026 changeover)."""
+    currency: str
+
+    @property
+    def national(self) -> bool:
+        return self.currency != "EUR"
+
+    def amount(self, table):
+        """SQL sum of the amount in this basis."""
+        return self.amount_of(table.c.amount_cents, table.c.amount_eur)
+
+    def amount_of(self, cents, eur):
+        """SQL sum of the amount in this basis, from cent and euro expressions."""
+        return (sa.func.sum(cents) / 100.0) if self.national else sa.func.sum(eur)
+
+    def value(self, amount, unconverted):
+        """The rounded amount; None when it is a euro sum that lacks a rate."""
+        return rounded(amount, 2) if self.national else eur_value(amount, unconverted)
+
+
+def basis(conn, scope: Scope) -> Basis:
+    """The basis of the grants in the filter (read from s_grants, the smallest grant summary)."""
+    s = t.s_grants
+    stmt = sa.select(s.c.currency).distinct().where(scope.where(s, level_col=s.c.funder_level)).limit(2)
+    found = conn.execute(stmt).scalars().all()
+    return Basis(found[0]) if len(found) == 1 else Basis("EUR") if found else basis_without_grants(conn, scope)
+
+
+def basis_without_grants(conn, scope: Scope) -> Basis:
+    """No grant in the filter: the currency of the countries asked for in its last year, when they share one
+    (Romania's 2030 is stated in RON, not EUR), else euro."""
+    countries = scope.filter.countries or tuple({r.country for r in scope.regions})
+    used = {currencies(conn).in_year(country, scope.filter.year_to) for country in countries}
+    return Basis(used.pop()) if len(used) == 1 and None not in used else Basis("EUR")
+
+
+def basis_and_total(conn, scope: Scope) -> tuple[Basis, float, int]:
+    """The basis, the total amount in it and the grants without a rate, in one query on s_grants."""
+    s = t.s_grants
+    per_currency = conn.execute(
+        sa.select(s.c.currency, sa.func.sum(s.c.amount_cents), sa.func.sum(s.c.amount_eur),
+                  sa.func.sum(s.c.unconverted))
+        .where(scope.where(s, level_col=s.c.funder_level)).group_by(s.c.currency)).all()
+    missing = sum(int(m) for *_, m in per_currency)
+    if not per_currency:
+        return basis_without_grants(conn, scope), 0.0, 0
+    if len(per_currency) == 1:
+        currency, cents, _eur, _missing = per_currency[0]
+        return Basis(currency), int(cents) / 100.0, missing
+    return Basis("EUR"), sum(float(eur) for _c, _cents, eur, _m in per_currency), missing
+
+
+@dataclass(frozen=True)
+class RateGap:
+    """Grants of one country and currency that have no euro exchange rate, and their years."""
+    country: str
+    currency: str
+    years: tuple[int, ...]
+    grants: int
+
+
+def euro_comparable(f: Filter, engine=None) -> tuple[Filter | None, tuple[RateGap, ...]]:
+    """Funding compared across currencies is compared in euro, between countries whose grants in the filter all
+    have a euro rate: the filter narrowed to those countries (None when none is left) and the grants left out.
+    A filter whose grants are in one currency, or that all have a rate, comes back as it is."""
+    s = t.s_grants
+    with connect(engine) as conn:
+        scope = resolve(conn, f)
+        rows = conn.execute(sa.select(s.c.country, s.c.currency, s.c.year, sa.func.sum(s.c.unconverted))
+                            .where(scope.where(s, level_col=s.c.funder_level))
+                            .group_by(s.c.country, s.c.currency, s.c.year)
+                            .order_by(s.c.country, s.c.currency, s.c.year)).all()
+    missing = defaultdict(list)
+    for country, currency, year, unconverted in rows:
+        if unconverted:
+            missing[(country, currency)].append((year, int(unconverted)))
+    if len({currency for _c, currency, _y, _n in rows}) < 2 or not missing:
+        return f, ()
+    gaps = tuple(RateGap(country, currency, tuple(y for y, _n in parts), sum(n for _y, n in parts))
+                 for (country, currency), parts in missing.items())
+    left_out = {g.country for g in gaps}
+    country_of = {r.code: r.country for r in scope.regions}
+    in_scope = f.countries or tuple(dict.fromkeys(r.country for r in scope.regions))
+    countries = tuple(c for c in in_scope if c not in left_out)
+    regions = tuple(code for code in scope.region1 if country_of.get(code) not in left_out)
+    if not countries or (scope.region1 and not regions):
+        return None, gaps
+    return f.with_(countries=countries, regions=regions), gaps
+
+
+MONEY_COLUMNS = ("amount", "currency", "amount_eur")
+
+
+def money_values(basis: Basis, amount, eur, unconverted) -> dict:
+    return {"amount": basis.value(amount, unconverted), "currency": basis.currency,
+            "amount_eur": eur_value(eur, unconverted)}
+
+
+def share(basis: Basis, part, total, unconverted):
+    return None if (unconverted and not basis.national) else pct(part, total)
