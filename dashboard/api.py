@@ -14,6 +14,7 @@ import re
 import flask
 
 from queries import FilterError, formats, meta
+from queries.money import left_out
 
 from . import charts, framing, i18n, images, provenance, state as st
 
@@ -142,7 +143,7 @@ def _document(chart: charts.Chart, state: st.State, df) -> dict:
         "demo": info.demo is not None, "demo_scale": info.demo, "data_version": info.data_version,
         "note": charts.rate_note(df, state),
         "left_out": [{"country": g.country, "currency": g.currency, "years": list(g.years), "grants": g.grants}
-                     for g in charts.rate_gaps(df)],
+                     for g in left_out(df)],
         "columns": list(df.columns), "rows": formats.records(df),
     }
 

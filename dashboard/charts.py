@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from queries import formats, registry
-from queries.money import euro_comparable
+from queries.money import left_out
 
 from . import cache, figures, i18n, maps
 from .i18n import _
@@ -42,9 +42,6 @@ class Chart:
     fmt: str = ",.0f"     # d3 format of the value
     area: str = ""
     height: int = 380
-    # money compared across currencies (see euro_data): "narrow" to the countries whose grants all have a euro
-    # rate, or "mark" the regions of the others as having no euro amount
-    euro: str = ""
 
     @property
     def query(self):
@@ -52,8 +49,6 @@ class Chart:
 
     def data(self, state: State) -> pd.DataFrame:
         """The chart's rows for the view's filters, through the cache (keyed by the data version)."""
-        if self.euro:
-            return euro_data(self.query_id, state, narrow=self.euro == "narrow")
         return cache.query(self.query_id, state.filter)
 
     def figure(self, df: pd.DataFrame, state: State) -> go.Figure:
@@ -106,28 +101,9 @@ def _money_label(df: pd.DataFrame, base: str, state: State) -> str:
 
 # --- money across currencies --------------------------------------------------------------------
 #
-# Amounts in several currencies are compared in euro. A country whose grants in the filter lack a euro rate
-# (Kazakhstan's tenge has none; the Serbian dinar none from 2022) is left out of the comparison as a whole,
-# so every country compared is complete over the years shown, and each chart says who is left out and why.
-
-def euro_data(query_id: str, state: State, narrow: bool = True) -> pd.DataFrame:
-    """A funding query's rows for the view, comparable across currencies; df.attrs["rate_gaps"] holds the
-    grants without a euro rate (queries.money.RateGap), empty when nothing is left out.
-    narrow: the rows of the countries with rates only (in euro when they still use several currencies);
-    else every row, and the charts draw the regions of the countries left out as having no euro amount."""
-    def check():
-        return cache.cached("euro-comparable", (state.filter,), lambda: euro_comparable(state.filter))
-    if not narrow:
-        df = cache.query(query_id, state.filter).copy(deep=False)
-        # grants without a rate leave their region without a euro amount: with every amount there, none lacks one
-        gaps = () if df["amount_eur"].notna().all() else check()[1]
-    else:
-        comparable, gaps = check()
-        df = (pd.DataFrame(columns=list(registry.get(query_id).columns)) if comparable is None  # no country has
-              else cache.query(query_id, comparable).copy(deep=False))                        # all its rates
-    df.attrs["rate_gaps"] = tuple(gaps)
-    return df
-
+# Amounts in several currencies are compared in euro by the funding queries themselves (queries.money), which leave
+# out a country whose grants in the filter lack a euro rate (Kazakhstan's tenge, the Serbian dinar from 2022) and
+# name it: each chart says who is left out and why.
 
 def _year_span(years) -> str:
     """2015, 2016, 2017, 2020 -> '2015–2017, 2020'."""
@@ -140,13 +116,9 @@ def _year_span(years) -> str:
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
-def rate_gaps(df: pd.DataFrame) -> tuple:
-    return tuple(df.attrs.get("rate_gaps") or ())
-
-
 def rate_note(df: pd.DataFrame, state: State) -> str | None:
     """'Not included (no euro exchange rate): Kazakhstan (KZT, 2015–2024).' for a comparison in euro."""
-    gaps = rate_gaps(df)
+    gaps = left_out(df)
     if not gaps:
         return None
     parts = [f"{i18n.country_name(g.country, state.lang)} ({g.currency}, {_year_span(g.years)})" for g in gaps]
@@ -175,21 +147,6 @@ def _several_currencies(df: pd.DataFrame) -> bool:
     return "currency" in df and df["currency"].dropna().nunique() > 1
 
 
-def _euro_values(df: pd.DataFrame, column: str) -> list:
-    """A per-region column in euro: amount_eur itself, or per_1000_inhabitants converted at the region's own
-    ratio of euro to national amount; none for the regions of the countries left out of the comparison."""
-    left_out = {g.country for g in rate_gaps(df)}
-    out = []
-    for code, amount, eur, value in zip(df["region_code"], df["amount"], df["amount_eur"], df[column]):
-        if code.split("-")[0] in left_out or pd.isna(eur) or pd.isna(value):
-            out.append(None)
-        elif column == "amount_eur":
-            out.append(float(eur))
-        else:
-            out.append(0.0 if not amount else float(value) * float(eur) / float(amount))
-    return out
-
-
 def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     tr = i18n.translator(state.lang)
     if df.empty:
@@ -200,7 +157,6 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     value, label = chart.value, tr(chart.label)
     if chart.value == "per_1000_inhabitants" and _several_currencies(df):
         value, label = "per_1000_eur", tr("Amount per 1,000 inhabitants (EUR)")
-        df = df.assign(per_1000_eur=_euro_values(df, "per_1000_inhabitants"))
     elif chart.value == "per_1000_inhabitants":
         label = _money_label(df, chart.label, state)
     values = [v for v in df[value] if v is not None and not pd.isna(v)]
@@ -282,7 +238,7 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     label = _money_label(df, chart.label, state) if chart.value == "amount" else tr(chart.label)
     if chart.value == "amount" and _several_currencies(df):  # compared in euro, without the countries left out
         value, label = "amount_eur", tr("Amount (EUR)")
-        df = df.assign(amount_eur=_euro_values(df, "amount_eur")).dropna(subset=["amount_eur"])
+        df = df[df["compared"] & df["amount_eur"].notna()]
     df = df.assign(name=_names(df, state)).sort_values(value, ascending=False, na_position="last")
     shown = df.head(RANKING_ROWS).iloc[::-1]
     values = [v for v in df[value] if v is not None and not pd.isna(v)]
@@ -347,7 +303,7 @@ def build_coverage_levels(chart, df, state):
 
 
 def build_money_trend(chart, df, state):
-    if df.empty and rate_gaps(df):
+    if df.empty and left_out(df):
         return _no_euro(chart, df, state)
     if len(df) and all(v is None or v != v for v in df["amount"]):
         return _empty(chart, state, i18n.translator(state.lang)(_(
@@ -361,7 +317,7 @@ def build_mix(chart, df, state):
     """Amounts by a category (domain, procedure), largest first."""
     tr = i18n.translator(state.lang)
     if df.empty:
-        return _no_euro(chart, df, state) if rate_gaps(df) else _empty(chart, state, tr("No data for these filters."))
+        return _no_euro(chart, df, state) if left_out(df) else _empty(chart, state, tr("No data for these filters."))
     key = chart.query.columns[0]
     df = df.sort_values("amount", ascending=True, na_position="first")
     label = _money_label(df, "Amount", state)
@@ -377,7 +333,7 @@ def build_top(chart, df, state):
     """The largest recipients or funders, with their share of all funding."""
     tr = i18n.translator(state.lang)
     if df.empty:
-        return _no_euro(chart, df, state) if rate_gaps(df) else _empty(chart, state, tr("No data for these filters."))
+        return _no_euro(chart, df, state) if left_out(df) else _empty(chart, state, tr("No data for these filters."))
     df = df.iloc[::-1]
     if "recipient_name" in df:
         names = _labels(df["recipient_name"], list(df["recipient_id"]))
@@ -538,20 +494,20 @@ CHARTS: dict[str, Chart] = {c.id: c for c in (
     C("liaison-authorities-without-officer", "liaison-authorities-without-officer",
       _("Authorities without an active liaison officer"), build_table, area="liaison"),
     # funding
-    C("funding-by-county", "funding-by-county", _("Funding per 1,000 inhabitants by county"),
-      build_map, "per_1000_inhabitants", _("Amount per 1,000 inhabitants"), ",.0f", "funding", euro="mark"),
-    C("funding-by-county-ranking", "funding-by-county", _("Counties ranked by amount granted"),
-      build_ranking, "amount", _("Amount"), ",.0f", "funding", euro="mark"),
+    C("funding-by-county", "funding-by-county-compared", _("Funding per 1,000 inhabitants by county"),
+      build_map, "per_1000_inhabitants", _("Amount per 1,000 inhabitants"), ",.0f", "funding"),
+    C("funding-by-county-ranking", "funding-by-county-compared", _("Counties ranked by amount granted"),
+      build_ranking, "amount", _("Amount"), ",.0f", "funding"),
     C("funding-by-year", "funding-by-year", _("Funding over the years"), build_money_trend, "amount",
-      _("Amount"), ",.0f", "funding", euro="narrow"),
+      _("Amount"), ",.0f", "funding"),
     C("funding-by-domain", "funding-by-domain", _("Funding by domain"), build_mix, "amount", _("Amount"),
-      ",.0f", "funding", euro="narrow"),
+      ",.0f", "funding"),
     C("funding-by-procedure", "funding-by-procedure", _("Competitive calls and direct awards"), build_mix,
-      "amount", _("Amount"), ",.0f", "funding", height=240, euro="narrow"),
+      "amount", _("Amount"), ",.0f", "funding", height=240),
     C("funding-top-recipients", "funding-top-recipients", _("Largest recipients and their share"), build_top,
-      "amount", _("Amount"), ",.0f", "funding", euro="narrow"),
+      "amount", _("Amount"), ",.0f", "funding"),
     C("funding-by-funder", "funding-by-funder", _("Largest funding authorities"), build_top, "amount",
-      _("Amount"), ",.0f", "funding", euro="narrow"),
+      _("Amount"), ",.0f", "funding"),
     # consultations
     C("consultations-by-region", "consultations-by-region", _("Consultations by region"), build_map,
       "consultations", _("Consultations"), ",.0f", "consultations"),

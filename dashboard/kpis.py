@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from queries import FilterError, meta, registry, scope
+from queries.money import left_out
 
 from . import cache, charts, components as c, i18n, state as st
 from .state import State
@@ -46,9 +47,9 @@ def _definition(query_id, state):
 
 
 def _without(df, state: State) -> str | None:
-    """'without Kazakhstan, Serbia': the countries a sum in euro leaves out (charts.euro_data)."""
+    """'without Kazakhstan, Serbia': the countries a sum in euro leaves out (queries.money)."""
     tr = i18n.translator(state.lang)
-    names = list(dict.fromkeys(i18n.country_name(g.country, state.lang) for g in charts.rate_gaps(df)))
+    names = list(dict.fromkeys(i18n.country_name(g.country, state.lang) for g in left_out(df)))
     return tr("without {countries}").format(countries=", ".join(names)) if names else None
 
 
@@ -85,8 +86,8 @@ def liaison(state: State) -> dbc.Row:
 def funding(state: State) -> dbc.Row:
     tr = i18n.translator(state.lang)
     # several currencies: the sums in euro, without the countries whose grants lack a euro rate (as the charts)
-    years = charts.euro_data("funding-by-year", state)
-    procs = charts.euro_data("funding-by-procedure", state)
+    years = _run("funding-by-year", state)
+    procs = _run("funding-by-procedure", state)
     currency = next((x for x in years["currency"] if x), "") if len(years) else ""
     total = _sum(years, "amount") if len(years) and all(v is not None and v == v for v in years["amount"]) else None
     comp = next((r["share_pct"] for r in procs.to_dict("records") if r["procedure"] == "competitive"), None)
@@ -147,7 +148,7 @@ def overview(state: State) -> dbc.Row:
     tr = i18n.translator(state.lang)
     cov = _run("liaison-coverage", state)
     n, covered = _sum(cov, "authorities"), _sum(cov, "covered")
-    years = charts.euro_data("funding-by-year", state)  # in euro across currencies, as the charts
+    years = _run("funding-by-year", state)  # in euro across currencies, as the charts
     currency = next((x for x in years["currency"] if x), "") if len(years) else ""
     cons = _run("consultation-participation", state)
     train = _run("training-reach", state)

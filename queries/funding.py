@@ -73,23 +73,32 @@ FUNDING_BY_COUNTY_COLUMNS = ("region_code", "region_name", "grants", "recipients
 def funding_by_county(f: Filter, engine=None) -> pd.DataFrame:
     with connect(engine) as conn:
         scope = resolve(conn, f)
-        parts = defaultdict(list)
-        # PostgreSQL sums bigints as numeric: back to int and float
-        for row in scope.execute(conn, _funding_by_county_stmt):
-            parts[row.region1_code].append(m.MoneyPart(row.currency, row.year, int(row.grants), int(row.cents),
-                                                     int(row.comp), float(row.eur), int(row.missing)))
-        recipients = _recipients_per_region(conn, scope)
-        rates, currencies = m.rates(conn), m.currencies(conn)
+        rows, gaps = _county_rows(conn, scope)
+    df = frame(rows, FUNDING_BY_COUNTY_COLUMNS)
+    df.attrs[m.LEFT_OUT] = gaps
+    return df
+
+
+def _county_rows(conn, scope: Scope) -> tuple[list[dict], tuple[m.RateGap, ...]]:
+    """funding-by-county's rows, and the countries a comparison of them in euro leaves out."""
+    parts, by_country = defaultdict(list), []
+    # PostgreSQL sums bigints as numeric: back to int and float
+    for row in scope.execute(conn, _funding_by_county_stmt):
+        parts[row.region1_code].append(m.MoneyPart(row.currency, row.year, int(row.grants), int(row.cents),
+                                                   int(row.comp), float(row.eur), int(row.missing)))
+    recipients = _recipients_per_region(conn, scope)
+    rates, currencies = m.rates(conn), m.currencies(conn)
     rows = []
     for region in scope.regions:
         p = parts.get(region.code, [])
+        by_country += [(region.country, x.currency, x.year, x.missing) for x in p]
         used = {x.currency for x in p}
         if len(used) > 1:
             currency = currencies.latest(region.country)
             amount = m.in_currency([(x.currency, x.year, x.cents / 100) for x in p], currency, rates)
             comp = m.in_currency([(x.currency, x.year, x.comp / 100) for x in p], currency, rates)
         else:
-            currency = used.pop() if used else currencies.in_year(region.country, f.year_to)
+            currency = used.pop() if used else currencies.in_year(region.country, scope.filter.year_to)
             amount, comp = sum(x.cents for x in p) / 100, sum(x.comp for x in p) / 100
         missing = sum(x.missing for x in p)
         rows.append({
@@ -99,8 +108,33 @@ def funding_by_county(f: Filter, engine=None) -> pd.DataFrame:
             "amount_eur": None if missing else rounded(sum(x.eur for x in p), 2),
             "per_1000_inhabitants": ratio(amount, region.population, 2, 1000.0),
             "competitive_share_pct": pct(comp, amount),
+            "per_1000_eur": None if missing else ratio(sum(x.eur for x in p), region.population, 2, 1000.0),
         })
-    return frame(rows, FUNDING_BY_COUNTY_COLUMNS)
+    return rows, m.rate_gaps(by_country)
+
+
+COMPARED_COLUMNS = FUNDING_BY_COUNTY_COLUMNS + ("per_1000_eur", "compared")
+
+
+@query("funding-by-county-compared", title="Public funding of NGOs by county, compared across countries",
+       definition="Per level-1 region: grants awarded in the years, distinct recipients, amount in the "
+                  "country's currency and in euro, amount per 1,000 inhabitants (also in euro, to compare "
+                  "countries) and the share awarded through competitive calls; counties of a country some of "
+                  "whose grants in the filter have no euro rate are not compared in euro.",
+       area="funding", columns=COMPARED_COLUMNS)
+def funding_by_county_compared(f: Filter, engine=None) -> pd.DataFrame:
+    with connect(engine) as conn:
+        rows, gaps = _county_rows(conn, resolve(conn, f))
+    left_out = {g.country for g in gaps}
+    for row in rows:
+        row["compared"] = row["region_code"].split("-")[0] not in left_out
+        if not row["compared"]:
+            row["per_1000_eur"] = None
+    df = frame(rows, COMPARED_COLUMNS)
+    df.attrs[m.LEFT_OUT] = gaps
+    return df
+
+
 def _funding_by_county_stmt(scope: Scope) -> sa.Select:
     s = t.s_grants
     competitive = sa.case((s.c.procedure == "competitive", s.c.amount_cents), else_=0)
@@ -109,11 +143,14 @@ def _funding_by_county_stmt(scope: Scope) -> sa.Select:
                       sa.func.sum(s.c.amount_eur).label("eur"), sa.func.sum(s.c.unconverted).label("missing"))
             .where(scope.where(s, level_col=s.c.funder_level))
             .group_by(s.c.region1_code, s.c.currency, s.c.year))
+
+
 @query("funding-by-year", title="Public funding of NGOs over the years",
        definition="For each year: grants awarded, their amount (in the national currency when the filter "
-                  "holds one, else in euro at each year's average rate) and the share awarded through "
-                  "competitive calls.",
+                  "holds one, else in euro at each year's average rate, between the countries whose grants all "
+                  "have a rate) and the share awarded through competitive calls.",
        area="funding", columns=("year", "grants") + m.MONEY_COLUMNS + ("competitive_share_pct",))
+@m.compared_in_euro(("year", "grants") + m.MONEY_COLUMNS + ("competitive_share_pct",))
 def funding_by_year(f: Filter, engine=None) -> pd.DataFrame:
     s = t.s_grants
     with connect(engine) as conn:
@@ -131,6 +168,8 @@ def funding_by_year(f: Filter, engine=None) -> pd.DataFrame:
         rows.append({"year": year, "grants": grants, **m.money_values(basis, amount, eur, missing),
                      "competitive_share_pct": m.share(basis, comp_amount, amount, missing)})
     return frame(rows, ("year", "grants") + m.MONEY_COLUMNS + ("competitive_share_pct",))
+
+
 def _funding_mix(f: Filter, engine, column: str, values: tuple[str, ...]) -> pd.DataFrame:
     s = t.s_grant_domains if column == "domain" else t.s_grants
     key = s.c[column]
@@ -149,17 +188,25 @@ def _funding_mix(f: Filter, engine, column: str, values: tuple[str, ...]) -> pd.
         rows.append({column: value, "grants": grants, **m.money_values(basis, amount, eur, unconverted),
                      "share_pct": m.share(basis, amount, total, missing)})
     return frame(rows, (column, "grants") + m.MONEY_COLUMNS + ("share_pct",))
+
+
 @query("funding-by-domain", title="Public funding of NGOs by domain",
        definition="Grants and their amount per domain of activity, with each domain's share of the total.",
        area="funding", columns=("domain", "grants") + m.MONEY_COLUMNS + ("share_pct",))
+@m.compared_in_euro(("domain", "grants") + m.MONEY_COLUMNS + ("share_pct",))
 def funding_by_domain(f: Filter, engine=None) -> pd.DataFrame:
     return _funding_mix(f, engine, "domain", DOMAINS)
+
+
 @query("funding-by-procedure", title="Competitive calls and direct awards",
        definition="Grants and their amount by award procedure (competitive call or direct award), "
                   "with each procedure's share of the total.",
        area="funding", columns=("procedure", "grants") + m.MONEY_COLUMNS + ("share_pct",))
+@m.compared_in_euro(("procedure", "grants") + m.MONEY_COLUMNS + ("share_pct",))
 def funding_by_procedure(f: Filter, engine=None) -> pd.DataFrame:
     return _funding_mix(f, engine, "procedure", PROCEDURES)
+
+
 def _ranking(conn, scope: Scope, table, key_name: str, limit: int, money: dict | None = None, where=()):
     """The `limit` largest keys by amount, with the basis and the filter's totals (from s_grants,
     which holds the same grants in far fewer rows). `money`: the money expressions, when not the
@@ -178,12 +225,17 @@ def _ranking(conn, scope: Scope, table, key_name: str, limit: int, money: dict |
             .where(*where).group_by(key).order_by(amount.desc(), key).limit(limit))
     top = conn.execute(stmt).all()
     return basis, top, total, missing
+
+
 RECIPIENT_COLUMNS = ("rank", "recipient_name", "recipient_id", "grants") + m.MONEY_COLUMNS + (
     "share_pct", "cumulative_share_pct")
+
+
 @query("funding-top-recipients", title="Largest recipients of public funding",
        definition=f"The {TOP_N} recipients with the largest amounts, with their share of all funding in the "
                   "filter and the cumulative share (how concentrated funding is).",
        area="funding", columns=RECIPIENT_COLUMNS)
+@m.compared_in_euro(RECIPIENT_COLUMNS)
 def funding_top_recipients(f: Filter, engine=None) -> pd.DataFrame:
     st = t.s_grant_recipient_totals
     with connect(engine) as conn:
@@ -203,11 +255,16 @@ def funding_top_recipients(f: Filter, engine=None) -> pd.DataFrame:
                      "share_pct": m.share(basis, row.amount, total, missing),
                      "cumulative_share_pct": m.share(basis, cumulative, total, missing)})
     return frame(rows, RECIPIENT_COLUMNS)
+
+
 FUNDER_COLUMNS = ("funder_authority_id", "funder_name", "country", "level", "grants") + m.MONEY_COLUMNS + ("share_pct",)
+
+
 @query("funding-by-funder", title="Largest funding authorities",
        definition=f"The {TOP_FUNDERS} authorities that granted the largest amounts to NGOs, with their level "
                   "of government and share of all funding in the filter.",
        area="funding", columns=FUNDER_COLUMNS)
+@m.compared_in_euro(FUNDER_COLUMNS)
 def funding_by_funder(f: Filter, engine=None) -> pd.DataFrame:
     a = t.authorities
     with connect(engine) as conn:

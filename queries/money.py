@@ -7,6 +7,7 @@ of the comparison whole, so every country compared is complete over the years sh
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from . import meta
 from . import schema as t
 from .filters import Filter
-from .scope import Scope, connect, pct, resolve, rounded
+from .scope import Scope, connect, frame, pct, resolve, rounded
 
 @meta.per_version
 def rates(conn) -> dict[tuple[str, int], float]:
@@ -151,21 +152,19 @@ def euro_comparable(f: Filter, engine=None) -> tuple[Filter | None, tuple[RateGa
     """Funding compared across currencies is compared in euro, between countries whose grants in the filter all
     have a euro rate: the filter narrowed to those countries (None when none is left) and the grants left out.
     A filter whose grants are in one currency, or that all have a rate, comes back as it is."""
-    s = t.s_grants
     with connect(engine) as conn:
-        scope = resolve(conn, f)
-        rows = conn.execute(sa.select(s.c.country, s.c.currency, s.c.year, sa.func.sum(s.c.unconverted))
-                            .where(scope.where(s, level_col=s.c.funder_level))
-                            .group_by(s.c.country, s.c.currency, s.c.year)
-                            .order_by(s.c.country, s.c.currency, s.c.year)).all()
-    missing = defaultdict(list)
-    for country, currency, year, unconverted in rows:
-        if unconverted:
-            missing[(country, currency)].append((year, int(unconverted)))
-    if len({currency for _c, currency, _y, _n in rows}) < 2 or not missing:
+        return _comparable(conn, f)
+
+
+@meta.per_version  # asked by every funding breakdown of a page: once per filter and data version
+def _comparable(conn, f: Filter) -> tuple[Filter | None, tuple[RateGap, ...]]:
+    s = t.s_grants
+    scope = resolve(conn, f)
+    gaps = rate_gaps(conn.execute(sa.select(s.c.country, s.c.currency, s.c.year, sa.func.sum(s.c.unconverted))
+                                  .where(scope.where(s, level_col=s.c.funder_level))
+                                  .group_by(s.c.country, s.c.currency, s.c.year)).all())
+    if not gaps:
         return f, ()
-    gaps = tuple(RateGap(country, currency, tuple(y for y, _n in parts), sum(n for _y, n in parts))
-                 for (country, currency), parts in missing.items())
     left_out = {g.country for g in gaps}
     country_of = {r.code: r.country for r in scope.regions}
     in_scope = f.countries or tuple(dict.fromkeys(r.country for r in scope.regions))
@@ -174,6 +173,42 @@ def euro_comparable(f: Filter, engine=None) -> tuple[Filter | None, tuple[RateGa
     if not countries or (scope.region1 and not regions):
         return None, gaps
     return f.with_(countries=countries, regions=regions), gaps
+
+
+def rate_gaps(sums) -> tuple[RateGap, ...]:
+    """From (country, currency, year, grants without a euro rate) of the grants in a filter: the countries a
+    comparison in euro leaves out, when the grants are in several currencies (none when in one)."""
+    sums = sorted((country, currency, int(year), int(n or 0)) for country, currency, year, n in sums)
+    missing = defaultdict(list)
+    for country, currency, year, unconverted in sums:
+        if unconverted:
+            missing[(country, currency)].append((year, unconverted))
+    if len({currency for _c, currency, _y, _n in sums}) < 2:
+        return ()
+    return tuple(RateGap(country, currency, tuple(y for y, _n in parts), sum(n for _y, n in parts))
+                 for (country, currency), parts in missing.items())
+
+
+LEFT_OUT = "left_out"  # a result's attrs: the RateGaps of the countries a comparison in euro left out
+
+
+def left_out(df) -> tuple[RateGap, ...]:
+    """The countries a funding result compared in euro left out for want of a rate (empty when none)."""
+    return tuple(df.attrs.get(LEFT_OUT) or ())
+
+
+def compared_in_euro(columns: tuple[str, ...]):
+    """A funding breakdown `compute(f, engine)` compared across currencies: run on the filter narrowed to the
+    countries whose grants all have a euro rate (no row when none has), the others named in its LEFT_OUT."""
+    def wrap(compute):
+        @functools.wraps(compute)
+        def run(f: Filter, engine=None):
+            comparable, gaps = euro_comparable(f, engine)
+            df = frame([], columns) if comparable is None else compute(comparable, engine)
+            df.attrs[LEFT_OUT] = gaps
+            return df
+        return run
+    return wrap
 
 
 MONEY_COLUMNS = ("amount", "currency", "amount_eur")

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from queries import FilterError, make_filter, registry, scope
+from queries import FilterError, make_filter, money, registry, scope
 
 from . import small_dataset
 
@@ -268,10 +268,13 @@ def test_ind015_breakdowns_across_currencies_are_in_euro(db):
     # 2024: g3 2000 RON + g4 300 RON; 2025: g6 1955.83 BGN = 1000 EUR
     assert [r["currency"] for r in rows] == ["EUR", "EUR"]
     assert rows[0]["amount"] == round(2300 / 4.9746, 2) and rows[1]["amount"] == 1000.0
-    top = by(run("funding-top-recipients", db, year_from=2022), "recipient_id")
-    # the RON 2022 grant (g5, C Youth) has no rate: its euro sum and every share are incomplete
-    assert top["R3"]["amount"] is None and top["R1"]["amount"] == round(1000 / 4.9465 + 2000 / 4.9746, 2)
-    assert top["R1"]["share_pct"] is None
+    # the RON 2022 grant (g5, C Youth) has no rate: compared in euro, Romania is left out whole, and said to be;
+    # Bulgaria's D Civic: g6 1,955.83 BGN = 1,000 EUR and g7 1,000 EUR
+    df = registry.get("funding-top-recipients").run(make_filter(year_from=2022), engine=db)
+    assert [(r["recipient_name"], r["grants"], r["amount"], r["currency"], r["share_pct"])
+            for r in df.to_dict("records")] == [("D Civic", 2, 2000.0, "EUR", 100.0)]
+    assert [(g.country, g.currency, g.years, g.grants) for g in money.left_out(df)] == [("RO", "RON", (2022,), 1)]
+    assert not money.left_out(registry.get("funding-top-recipients").run(make_filter(country="RO"), engine=db))
 
 
 def test_ind044_years_without_grants_are_stated_in_the_countrys_currency(db):
