@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from decimal import Decimal
 import gettext as _gettext
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
+
+from queries.scope import rounded
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = {"en": "English", "ro": "Română", "ru": "Русский", "bg": "Български", "sr": "Српски"}
@@ -109,18 +112,19 @@ def locale(lang: str | None) -> Locale:
 
 
 def number(value, lang: str | None, digits: int = 0) -> str:
-    """A number as the language writes it; an empty value as an en dash."""
+    """A number as the language writes it, rounded as the reporting layer rounds (half up: 0.5 → 1, where Babel
+    alone would round half to even); an empty value as an en dash."""
     if value is None:
         return "–"
     fmt = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=fmt, locale=locale(lang))
+    return format_decimal(Decimal(repr(rounded(value, digits))), format=fmt, locale=locale(lang))
 
 
 def percent(value, lang: str | None) -> str:
     """A percentage value (already × 100, one decimal) as the language writes it."""
     if value is None:
         return "–"
-    return format_percent(value / 100, format="#,##0.0%", locale=locale(lang))
+    return format_percent(Decimal(repr(rounded(value, 1))) / 100, format="#,##0.0%", locale=locale(lang))
 
 
 def money(value, currency: str | None, lang: str | None, digits: int = 0) -> str:

@@ -1,5 +1,9 @@
-"""Headline figures for the pages, computed from the same indicator tables the charts use."""
+"""The headline figures on top of the pages: the rows of each area's headline query (queries/headlines.py), formatted
+and translated. Nothing is computed here: a card shows the figure the query gives, rounded as the query rounds."""
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -7,50 +11,105 @@ from dash import dcc, html
 from queries import FilterError, meta, registry, scope
 from queries.money import left_out
 
-from . import cache, charts, components as c, i18n, state as st
+from . import cache, components as c, i18n, state as st
+from .i18n import _
 from .state import State
 
 
-def _sum(df, col) -> float:
-    return float(sum(v for v in df[col] if v is not None and v == v)) if len(df) else 0.0
+@dataclass(frozen=True)
+class Card:
+    area: str          # whose headline query holds the figure
+    figure: str
+    period: str        # range, last_year or as_of (queries.headlines)
+    label: str         # English msgid; {year} is the period's last year
+    id: str
 
 
-def _pct(num, den):
-    return None if not den else round(100.0 * num / den, 1)
+CARDS: dict[str, tuple[Card, ...]] = {
+    "overview": (Card("liaison", "coverage_pct", "as_of", _("Authorities with a liaison officer"), "kpi-coverage"),
+                 Card("funding", "amount", "last_year", _("Granted to NGOs in {year}"), "kpi-amount"),
+                 Card("consultations", "on_time_pct", "last_year", _("Consultations on time in {year}"),
+                      "kpi-on-time"),
+                 Card("training", "participants", "last_year", _("Training participants in {year}"),
+                      "kpi-participants")),
+    "liaison": (Card("liaison", "authorities", "as_of", _("Authorities"), "kpi-authorities"),
+                Card("liaison", "coverage_pct", "as_of", _("With a liaison officer"), "kpi-coverage"),
+                Card("liaison", "compliance_pct", "as_of", _("Officer of sufficient rank"), "kpi-compliance"),
+                Card("liaison", "without_officer", "as_of", _("Without an officer"), "kpi-without")),
+    "funding": (Card("funding", "amount", "range", _("Granted to NGOs"), "kpi-amount"),
+                Card("funding", "grants", "range", _("Grants"), "kpi-grants"),
+                Card("funding", "amount", "last_year", _("Last year"), "kpi-last-year"),
+                Card("funding", "competitive_share_pct", "range", _("Through competitive calls"), "kpi-competitive")),
+    "consultations": (Card("consultations", "consultations", "range", _("Consultations"), "kpi-consultations"),
+                      Card("consultations", "comments_per_consultation", "range", _("Comments per consultation"),
+                           "kpi-comments"),
+                      Card("consultations", "acceptance_pct", "range", _("Comments accepted"), "kpi-accepted"),
+                      Card("consultations", "on_time_pct", "range", _("Legal minimum period respected"),
+                           "kpi-on-time")),
+    "training": (Card("training", "trainings", "range", _("Trainings"), "kpi-trainings"),
+                 Card("training", "participants", "range", _("Participants"), "kpi-participants"),
+                 Card("training", "cso_share_pct", "range", _("From CSOs"), "kpi-cso"),
+                 Card("training", "reach_pct", "range", _("Municipalities reached"), "kpi-reach")),
+}
+AREAS = tuple(CARDS)
 
 
-def _change(df, col, state: State, pct: bool = False) -> str | None:
-    """'+12.3 % vs 2023' style note comparing the last year in the table with the one before."""
-    tr = i18n.translator(state.lang)
-    if len(df) < 2:
+def headline(area: str, state: State):
+    """The area's headline rows for the view, through the cache (keyed by the data version)."""
+    return cache.query(f"{area}-headline", state.filter)
+
+
+def _years(row: dict) -> str:
+    first, last = row["year_from"], row["year_to"]
+    return "" if first is None else str(first) if first == last else f"{first}–{last}"
+
+
+def value_text(row: dict | None, lang: str) -> str:
+    """A figure as the language writes it: a count whole, an amount in whole units of its currency, a share with one
+    decimal and its per cent sign, a ratio with one decimal; a dash when there is none."""
+    if row is None or row["value"] is None:
+        return "–"
+    unit, value = row["unit"], row["value"]
+    if unit == "money":
+        return i18n.money(value, row["currency"], lang)
+    if unit == "pct":
+        return i18n.percent(value, lang)
+    return i18n.number(value, lang, 1 if unit == "number" else 0)
+
+
+def _previous(row: dict) -> str:
+    """What the change is against: the period before, or the date a year earlier."""
+    if row["period"] == "as_of":
+        return str(int(row["as_of"][:4]) - 1)
+    first, last = row["year_from"], row["year_to"]
+    length = last - first + 1
+    return _years({"year_from": first - length, "year_to": first - 1})
+
+
+def change_text(row: dict | None, lang: str) -> str | None:
+    """'+12.3 % vs 2021' or '−2.0 points vs 2019–2021': the change from the period before, in its unit."""
+    if row is None or row["change"] is None:
         return None
-    last, prev = df.iloc[-1], df.iloc[-2]
-    a, b = last[col], prev[col]
-    if a is None or b is None or a != a or b != b:
+    tr, amount = i18n.translator(lang), row["change"]
+    sign = "+" if amount >= 0 else "−"
+    if row["unit"] in ("pct", "number"):
+        text = tr("{change} points vs {year}") if row["unit"] == "pct" else tr("{change} vs {year}")
+        return text.format(change=sign + i18n.number(abs(amount), lang, 1), year=_previous(row))
+    return tr("{change} vs {year}").format(change=sign + i18n.percent(abs(amount), lang), year=_previous(row))
+
+
+def period_text(row: dict | None, lang: str) -> str | None:
+    if row is None:
         return None
-    if pct:
-        return tr("{change} points vs {year}").format(
-            change=f"{'+' if a >= b else '−'}{i18n.number(abs(a - b), state.lang, 1)}", year=int(prev["year"]))
-    if not b:
-        return None
-    change = 100.0 * (a - b) / b
-    return tr("{change} vs {year}").format(
-        change=f"{'+' if change >= 0 else '−'}{i18n.percent(abs(change), state.lang)}", year=int(prev["year"]))
+    if row["period"] == "as_of":
+        return i18n.translator(lang)("on {date}").format(date=i18n.date(dt.date.fromisoformat(row["as_of"]), lang))
+    return _years(row)
 
 
-def _run(query_id, state):
-    return cache.query(query_id, state.filter)
-
-
-def _definition(query_id, state):
-    return i18n.translator(state.lang)(registry.get(query_id).definition)
-
-
-def _without(df, state: State) -> str | None:
+def _without(df, lang: str) -> str | None:
     """'without Kazakhstan, Serbia': the countries a sum in euro leaves out (queries.money)."""
-    tr = i18n.translator(state.lang)
-    names = list(dict.fromkeys(i18n.country_name(g.country, state.lang) for g in left_out(df)))
-    return tr("without {countries}").format(countries=", ".join(names)) if names else None
+    names = list(dict.fromkeys(i18n.country_name(g.country, lang) for g in left_out(df)))
+    return i18n.translator(lang)("without {countries}").format(countries=", ".join(names)) if names else None
 
 
 def _no_minimum(state: State) -> str | None:
@@ -67,113 +126,27 @@ def _notes(*notes) -> str | None:
     return " · ".join(n for n in notes if n) or None
 
 
-def liaison(state: State) -> dbc.Row:
+def cards(area: str, state: State) -> dbc.Row:
+    """The area's row of cards: each figure, its period and its change, its definition on hover."""
     tr = i18n.translator(state.lang)
-    df = _run("liaison-coverage", state)
-    n, covered, compliant = _sum(df, "authorities"), _sum(df, "covered"), _sum(df, "compliant")
-    on = i18n.date(state.filter.reference_date(), state.lang)
-    d = _definition("liaison-coverage", state)
-    return dbc.Row([
-        c.kpi(tr("Authorities"), i18n.number(n, state.lang), d, "kpi-authorities", tr("on {date}").format(date=on)),
-        c.kpi(tr("With a liaison officer"), i18n.percent(_pct(covered, n), state.lang), d, "kpi-coverage",
-              tr("{count} authorities").format(count=i18n.number(covered, state.lang))),
-        c.kpi(tr("Officer of sufficient rank"), i18n.percent(_pct(compliant, n), state.lang), d, "kpi-compliance",
-              tr("{count} authorities").format(count=i18n.number(compliant, state.lang))),
-        c.kpi(tr("Without an officer"), i18n.number(n - covered, state.lang), d, "kpi-without", None),
-    ])
+    rows = {}
+    for card in CARDS[area]:
+        if card.area not in rows:
+            df = headline(card.area, state)
+            rows[card.area] = (df, {(r["figure"], r["period"]): r for r in df.to_dict("records")})
+    out = []
+    for card in CARDS[area]:
+        df, found = rows[card.area]
+        row = found.get((card.figure, card.period))
+        definition = tr(registry.get(f"{card.area}-headline").definition)
+        note = _notes(period_text(row, state.lang), change_text(row, state.lang),
+                      _without(df, state.lang) if card.area == "funding" else None,
+                      _no_minimum(state) if card.figure == "on_time_pct" else None)
+        label = tr(card.label).format(year=row["year_to"] if row and row["year_to"] else "")
+        out.append(c.kpi(label, value_text(row, state.lang), definition, card.id, note))
+    return dbc.Row(out)
 
 
-def funding(state: State) -> dbc.Row:
-    tr = i18n.translator(state.lang)
-    # several currencies: the sums in euro, without the countries whose grants lack a euro rate (as the charts)
-    years = _run("funding-by-year", state)
-    procs = _run("funding-by-procedure", state)
-    currency = next((x for x in years["currency"] if x), "") if len(years) else ""
-    total = _sum(years, "amount") if len(years) and all(v is not None and v == v for v in years["amount"]) else None
-    comp = next((r["share_pct"] for r in procs.to_dict("records") if r["procedure"] == "competitive"), None)
-    without = _without(years, state)
-    d = _notes(_definition("funding-by-year", state), charts.rate_note(years, state))
-    last = years.iloc[-1] if len(years) else None
-    return dbc.Row([
-        c.kpi(tr("Granted to NGOs"), i18n.money(total, currency, state.lang), d, "kpi-amount",
-              _notes(f"{int(years['year'].iloc[0])}–{int(years['year'].iloc[-1])}" if len(years) else None,
-                     without)),
-        c.kpi(tr("Grants"), i18n.number(_sum(years, "grants"), state.lang), d, "kpi-grants",
-              _notes(_change(years, "grants", state), without)),
-        c.kpi(tr("Last year"), i18n.money(None if last is None else last["amount"], currency, state.lang), d,
-              "kpi-last-year", _notes(_change(years, "amount", state), without)),
-        c.kpi(tr("Through competitive calls"), i18n.percent(comp, state.lang),
-              _notes(_definition("funding-by-procedure", state), charts.rate_note(procs, state)), "kpi-competitive",
-              without),
-    ])
-
-
-def consultations(state: State) -> dbc.Row:
-    tr = i18n.translator(state.lang)
-    df = _run("consultation-participation", state)
-    n, comments = _sum(df, "consultations"), _sum(df, "comments_received")
-    d = _definition("consultation-participation", state)
-    return dbc.Row([
-        c.kpi(tr("Consultations"), i18n.number(n, state.lang), d, "kpi-consultations", _change(df, "consultations", state)),
-        c.kpi(tr("Comments per consultation"), i18n.number(None if not n else comments / n, state.lang, 1), d,
-              "kpi-comments", None),
-        c.kpi(tr("Comments accepted"), i18n.percent(_pct(_sum(df, "comments_accepted"), comments), state.lang), d,
-              "kpi-accepted", _change(df, "acceptance_pct", state, pct=True)),
-        c.kpi(tr("Legal minimum period respected"), i18n.percent(_pct(_sum(df, "on_time"), n), state.lang), d,
-              "kpi-on-time", _notes(_change(df, "on_time_pct", state, pct=True), _no_minimum(state))),
-    ])
-
-
-def training(state: State) -> dbc.Row:
-    tr = i18n.translator(state.lang)
-    df = _run("training-reach", state)
-    people = _sum(df, "participants")
-    d = _definition("training-reach", state)
-    last = df.iloc[-1] if len(df) else None
-    return dbc.Row([
-        c.kpi(tr("Trainings"), i18n.number(_sum(df, "trainings"), state.lang), d, "kpi-trainings",
-              _change(df, "trainings", state)),
-        c.kpi(tr("Participants"), i18n.number(people, state.lang), d, "kpi-participants",
-              _change(df, "participants", state)),
-        c.kpi(tr("From CSOs"), i18n.percent(_pct(_sum(df, "participants_cso"), people), state.lang), d, "kpi-cso",
-              None),
-        c.kpi(tr("Municipalities reached, last year"),
-              i18n.percent(None if last is None else last["reach_pct"], state.lang), d, "kpi-reach",
-              None if last is None else str(int(last["year"]))),
-    ])
-
-
-def overview(state: State) -> dbc.Row:
-    """One headline figure per area, with what changed since the previous year."""
-    tr = i18n.translator(state.lang)
-    cov = _run("liaison-coverage", state)
-    n, covered = _sum(cov, "authorities"), _sum(cov, "covered")
-    years = _run("funding-by-year", state)  # in euro across currencies, as the charts
-    currency = next((x for x in years["currency"] if x), "") if len(years) else ""
-    cons = _run("consultation-participation", state)
-    train = _run("training-reach", state)
-    last = lambda df, col: None if not len(df) else df.iloc[-1][col]  # noqa: E731
-    year = lambda df: str(int(df.iloc[-1]["year"])) if len(df) else ""  # noqa: E731
-    return dbc.Row([
-        c.kpi(tr("Authorities with a liaison officer"), i18n.percent(_pct(covered, n), state.lang),
-              _definition("liaison-coverage", state), "kpi-coverage",
-              tr("on {date}").format(date=i18n.date(state.filter.reference_date(), state.lang))),
-        c.kpi(tr("Granted to NGOs in {year}").format(year=year(years)),
-              i18n.money(last(years, "amount"), currency, state.lang),
-              _notes(_definition("funding-by-year", state), charts.rate_note(years, state)), "kpi-amount",
-              _notes(_change(years, "amount", state), _without(years, state))),
-        c.kpi(tr("Consultations on time in {year}").format(year=year(cons)),
-              i18n.percent(last(cons, "on_time_pct"), state.lang),
-              _definition("consultation-participation", state), "kpi-on-time",
-              _notes(_change(cons, "on_time_pct", state, pct=True), _no_minimum(state))),
-        c.kpi(tr("Training participants in {year}").format(year=year(train)),
-              i18n.number(last(train, "participants"), state.lang),
-              _definition("training-reach", state), "kpi-participants", _change(train, "participants", state)),
-    ])
-
-
-AREAS = {"overview": overview, "liaison": liaison, "funding": funding, "consultations": consultations,
-         "training": training}
 PLACEHOLDERS = 4  # cards in every area's row
 
 
@@ -198,8 +171,7 @@ def slot(area: str, state: State) -> html.Div:
 
 def row(area: str, search: str):
     """The area's headline figures for an address, through the cache; a sentence when the filter cannot be used."""
-    build = AREAS.get(area)
-    if build is None:
+    if area not in CARDS:
         return None
     state = st.parse(search)
 
@@ -207,7 +179,7 @@ def row(area: str, search: str):
         if state.error:
             return html.P(state.error, className="text-muted")
         try:
-            return build(state)
+            return cards(area, state)
         except FilterError as exc:
             return html.P(i18n.filter_message(exc, state.lang), className="text-muted")
     return draw() if state.error else cache.cached("kpis", (area, state.search), draw)

@@ -42,7 +42,8 @@ class Filter:
         return self.year_from is not None or self.year_to is not None
 
     def reference_date(self, today: dt.date | None = None) -> dt.date:
-        """The as-of date for officers: explicit, else 31 Dec of the range's last year, else today."""
+        """The as-of date for officers that the filter itself names: explicit, else 31 Dec of the range's last year,
+        else today (queries.liaison.reference_date knows the data, and prefers the end of its last year)."""
         if self.as_of:
             return self.as_of
         if self.year_to is not None:

@@ -7,11 +7,35 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from . import meta
 from . import schema as t
 from .filters import Filter
 from .registry import query
 from .scope import Scope, complete_years, connect, frame, pct, resolve, text_frame
 from .vocabulary import LEVELS_OF_GOVERNMENT
+
+
+def reference_date(conn, scope: Scope, today: dt.date | None = None) -> dt.date:
+    """The date officers are counted on: the filter's as-of date, else 31 December of its range's last year, else
+    of the last year with an officer appointed or ending in the authorities in scope; never a date past the data,
+    nor past today. Without any officer: today."""
+    f = scope.filter
+    if f.as_of or f.year_to is not None:
+        return f.reference_date()
+    today = today or dt.date.today()
+    last = _last_officer_year(conn, f.with_(year_from=None, year_to=None, as_of=None))
+    return min(dt.date(last, 12, 31), today) if last else today
+
+
+@meta.per_version  # changes only with an import
+def _last_officer_year(conn, f: Filter) -> int | None:
+    o, a = t.liaison_officers, t.authorities
+    base, _region1, where = _authority_scope(resolve(conn, f))
+    latest = conn.execute(sa.select(sa.func.max(o.c.appointed_on), sa.func.max(o.c.ended_on))
+                          .select_from(base.join(o, o.c.authority_id == a.c.authority_id)).where(where)).one()
+    years = [d.year if isinstance(d, dt.date) else int(str(d)[:4]) for d in latest if d is not None]
+    return max(years) if years else None
+
 
 def _active_officers(on: dt.date):
     """Per authority, the most senior rank among officers active on a date."""
@@ -73,7 +97,7 @@ COVERAGE_COLUMNS = ("authorities", "covered", "coverage_pct", "compliant", "comp
 def liaison_coverage(f: Filter, engine=None) -> pd.DataFrame:
     with connect(engine) as conn:
         scope = resolve(conn, f)
-        counts = _coverage_counts(conn, scope, f.reference_date(), "level")
+        counts = _coverage_counts(conn, scope, reference_date(conn, scope), "level")
     rows = [{"level": level, **_coverage_row(c.authorities, c.covered, c.compliant)}
             for level in LEVELS_OF_GOVERNMENT if (c := counts.get(level)) and c.authorities]
     return frame(rows, ("level",) + COVERAGE_COLUMNS)
@@ -87,7 +111,7 @@ def liaison_coverage(f: Filter, engine=None) -> pd.DataFrame:
 def liaison_coverage_by_region(f: Filter, engine=None) -> pd.DataFrame:
     with connect(engine) as conn:
         scope = resolve(conn, f)
-        counts = _coverage_counts(conn, scope, f.reference_date(), "region")
+        counts = _coverage_counts(conn, scope, reference_date(conn, scope), "region")
     rows = []
     for region in scope.regions:
         c = counts.get(region.code)
@@ -158,7 +182,7 @@ def authorities_without_officer(f: Filter, engine=None) -> pd.DataFrame:
     r1 = t.regions.alias("r1")
     with connect(engine) as conn:
         scope = resolve(conn, f)
-        frm, region1, _cov, _comp, where, active = _authorities_in_scope(scope, f.reference_date())
+        frm, region1, _cov, _comp, where, active = _authorities_in_scope(scope, reference_date(conn, scope))
         level_order = sa.case({lv: i for i, lv in enumerate(LEVELS_OF_GOVERNMENT)}, value=a.c.level)
         stmt = (sa.select(a.c.authority_id, a.c.name.label("authority_name"), a.c.country, a.c.level,
                           region1.label("region_code"), r1.c.name.label("region_name"))

@@ -71,7 +71,7 @@ def indicator_queries() -> list[Query]:
     return [q for q in all_queries() if q.indicator]
 
 
-AREA_MODULES = ("queries.liaison", "queries.funding", "queries.consultations", "queries.training")
+AREA_MODULES = ("queries.liaison", "queries.funding", "queries.consultations", "queries.training", "queries.headlines")
 
 
 def _load() -> None:

@@ -333,7 +333,7 @@ def test_cb025_a_country_without_a_legal_minimum_period_is_named_on_the_on_time_
     assert "No legal minimum recorded: Kazakhstan" in note and "Romania" not in note
     assert "legal minimum" not in (on_time("?country=RO", "consultations")[1] or "")
     assert "No legal minimum recorded: Kazakhstan" in on_time("?region=KZ-75", "consultations")[1]
-    assert on_time("?country=KZ&lang=ro", "consultations")[1].startswith("Fără perioadă minimă legală înregistrată:")
+    assert "Fără perioadă minimă legală înregistrată: Kazahstan" in on_time("?country=KZ&lang=ro", "consultations")[1]
 
 def test_cb024_the_browsers_plotly_bundle_draws_every_trace_type_the_charts_use(cb, small_db):
     """The browser draws with assets/vendor/plotly-civmon.min.js, plotly.js with only some trace types
@@ -389,7 +389,7 @@ def test_cb023_headline_figures_are_drawn_by_their_own_callback(cb, small_db):
     row = cb.draw_kpis("?country=RO", {"type": "kpi-state", "area": "funding"})
     years = registry.get("funding-by-year").run(Filter(countries=("RO",)))
     total = sum(years["amount"])
-    assert total == 3900.5 and _by_id(row, "kpi-amount")[0].children == "3,900 RON"   # whole units on a card
+    assert total == 3900.5 and _by_id(row, "kpi-amount")[0].children == "3,901 RON"   # whole units, rounded half up
     assert _by_id(row, "kpi-grants")[0].children == f"{int(sum(years['grants'])):,}"
     ro = cb.draw_kpis("?country=RO&lang=ro", {"type": "kpi-state", "area": "funding"})
     assert _by_id(ro, "kpi-grants")[0].children == f"{int(sum(years['grants'])):,}".replace(",", ".")

@@ -52,11 +52,11 @@ def test_svc003_one_log_line_per_request(client, small_db, caplog):
 
 def test_svc004_an_unexpected_error_is_a_sentence_for_the_user_and_a_traceback_in_the_log(client, small_db,
                                                                                          monkeypatch, caplog):
-    from queries import meta
+    from queries import db
 
-    def broken():
+    def broken(self):
         raise RuntimeError("disk on fire")
-    monkeypatch.setattr(meta, "ping", broken)
+    monkeypatch.setattr(db.Database, "ping", broken)
     with caplog.at_level(logging.ERROR, logger="civmon"):
         resp = client.get("/healthz")
     assert resp.status_code == 500

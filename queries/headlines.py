@@ -1,0 +1,211 @@
+"""The headline figures of each area: what the cards on top of the pages show, computed here like every number.
+
+One registered query per area (liaison-headline, funding-headline, consultations-headline, training-headline), one
+row per figure and period: the figure over the filter's years ("range": from its first to its last year, or the
+years with data), and over the last of those years ("last_year"); liaison officers, who are a stock rather than a
+flow, are counted on one date ("as_of"). Each row carries the figure of the period before it, of the same length
+(the range before the range, the year before the last year; a year before the as-of date), and the change between
+the two: in points for a share or a ratio, in per cent for a count or an amount (none when they are in different
+currencies, or when the earlier one is 0). A figure is the sum or the ratio of the rows of the area's own queries,
+so that a card says what its chart and table say.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from . import consultations, funding, liaison, money, training
+from .filters import Filter
+from .registry import query
+from .scope import connect, frame, pct, ratio, resolve, rounded
+
+HEADLINE_COLUMNS = ("figure", "period", "year_from", "year_to", "as_of", "value", "unit", "currency", "previous",
+                    "change")
+UNITS = ("count", "money", "pct", "number")  # number: a ratio such as comments per consultation, one decimal
+
+
+def change(unit: str, value, previous):
+    """The change from `previous` to `value`: points for a share or ratio, per cent for a count or amount."""
+    if value is None or previous is None:
+        return None
+    if unit in ("pct", "number"):
+        return rounded(value - previous, 1)
+    return ratio(value - previous, previous, 1, 100.0)
+
+
+class _Rows:
+    """The rows of a headline result, each figure with its period, the period before it, and the change."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def add(self, figure: str, period: str, unit: str, value, previous, years=(None, None), as_of=None,
+            currency: str | None = None, comparable: bool = True) -> None:
+        self.rows.append({"figure": figure, "period": period, "year_from": years[0], "year_to": years[1],
+                          "as_of": as_of.isoformat() if as_of else None, "value": value, "unit": unit,
+                          "currency": currency, "previous": previous,
+                          "change": change(unit, value, previous) if comparable else None})
+
+    def frame(self, left_out=()) -> pd.DataFrame:
+        df = frame(self.rows, HEADLINE_COLUMNS)
+        df.attrs[money.LEFT_OUT] = tuple(left_out)
+        return df
+
+
+def _before(f: Filter, years: tuple[int, int]) -> Filter:
+    """The filter for the period of the same length that ends the year before `years` begin."""
+    first, last = years
+    return f.with_(year_from=2 * first - last - 1, year_to=first - 1, as_of=None)
+
+
+def _span(df: pd.DataFrame) -> tuple[int, int] | None:
+    return (int(df["year"].iloc[0]), int(df["year"].iloc[-1])) if len(df) else None
+
+
+def _total(df: pd.DataFrame, column: str):
+    """The sum of a column of a per-year table; None when a year lacks it (an amount without a euro rate)."""
+    values = list(df[column]) if len(df) else []
+    if any(v is None or v != v for v in values):
+        return None
+    return sum(values)
+
+
+def _flows(f: Filter, engine, per_year, figures, units: dict[str, str]) -> pd.DataFrame:
+    """Headline rows of figures made from an area's per-year table (`per_year(f, engine)`): `figures(rows, g)` gives
+    them for some of its rows and the filter `g` of their period (None for one year's row). Each figure over the
+    range and over its last year, beside the period before it; none before when its first figure (a count) is 0."""
+    years = per_year(f, engine)
+    out, span = _Rows(), _span(years)
+    if span is None:
+        return out.frame()
+    before = _before(f, span)
+    now, then = figures(years, f.with_(year_from=span[0], year_to=span[1])), figures(per_year(before, engine), before)
+    last, earlier = figures(years.iloc[-1:], None), figures(years.iloc[-2:-1], None) if len(years) > 1 else None
+    counted = next(iter(units))
+    for figure, unit in units.items():
+        out.add(figure, "range", unit, now[figure], then[figure] if then[counted] else None, span)
+    for figure, unit in units.items():
+        out.add(figure, "last_year", unit, last[figure], earlier[figure] if earlier else None, (span[1], span[1]))
+    return out.frame()
+
+
+def _one(df: pd.DataFrame, column: str, at: int):
+    value = df[column].iloc[at]
+    return None if value is None or value != value else value
+
+
+# --- liaison officers ------------------------------------------------------------------------------------------
+
+@query("liaison-headline", title="Headline figures: liaison officers",
+       definition="Authorities in scope on the reference date, those with an active officer for civil society and "
+                  "those whose most senior active officer meets the minimum rank, as counts and shares of all, "
+                  "beside the same figures a year earlier.",
+       area="liaison", columns=HEADLINE_COLUMNS,
+       parameters=("country", "region", "year_from", "year_to", "level", "as_of"))
+def liaison_headline(f: Filter, engine=None) -> pd.DataFrame:
+    with connect(engine) as conn:
+        on = liaison.reference_date(conn, resolve(conn, f))
+    earlier = on.replace(year=on.year - 1) if not (on.month == 2 and on.day == 29) else dt.date(on.year - 1, 2, 28)
+    now, then = (liaison.liaison_coverage(f.with_(as_of=day), engine) for day in (on, earlier))
+
+    def sums(df):
+        return {c: int(df[c].sum()) for c in ("authorities", "covered", "compliant")}
+    a, b = sums(now), sums(then)
+    out = _Rows()
+    for figure, unit, value, previous in (
+            ("authorities", "count", a["authorities"], b["authorities"]),
+            ("covered", "count", a["covered"], b["covered"]),
+            ("coverage_pct", "pct", pct(a["covered"], a["authorities"]), pct(b["covered"], b["authorities"])),
+            ("compliant", "count", a["compliant"], b["compliant"]),
+            ("compliance_pct", "pct", pct(a["compliant"], a["authorities"]), pct(b["compliant"], b["authorities"])),
+            ("without_officer", "count", a["authorities"] - a["covered"], b["authorities"] - b["covered"])):
+        out.add(figure, "as_of", unit, value, previous, as_of=on)
+    return out.frame()
+
+
+# --- funding ----------------------------------------------------------------------------------------------------
+
+@query("funding-headline", title="Headline figures: funding",
+       definition="The amount granted to NGOs, the grants and the share of the amount awarded through competitive "
+                  "calls, over the years in the filter and in the last of them, each beside the period of the same "
+                  "length before it (compared in euro across currencies, as the funding breakdowns are).",
+       area="funding", columns=HEADLINE_COLUMNS)
+def funding_headline(f: Filter, engine=None) -> pd.DataFrame:
+    years = funding.funding_by_year(f, engine)
+    out, span = _Rows(), _span(years)
+    if span is None:
+        return out.frame(money.left_out(years))
+    before = funding.funding_by_year(_before(f, span), engine)
+    currency = years["currency"].iloc[-1]
+    same = len(before) == 0 or set(before["currency"]) == {currency}
+
+    def competitive(g: Filter):
+        procedures = funding.funding_by_procedure(g, engine)
+        shares = dict(zip(procedures["procedure"], procedures["share_pct"]))
+        value = shares.get("competitive")
+        return None if value is None or value != value else value
+    out.add("amount", "range", "money", _total(years, "amount"), _total(before, "amount") if len(before) else None,
+            span, currency=currency, comparable=same)
+    out.add("grants", "range", "count", _total(years, "grants"), _total(before, "grants") if len(before) else None,
+            span)
+    out.add("competitive_share_pct", "range", "pct", competitive(f), competitive(_before(f, span)), span)
+    last = (span[1], span[1])
+    earlier = len(years) > 1
+    for figure, unit, column in (("amount", "money", "amount"), ("grants", "count", "grants"),
+                                 ("competitive_share_pct", "pct", "competitive_share_pct")):
+        out.add(figure, "last_year", unit, _one(years, column, -1), _one(years, column, -2) if earlier else None,
+                last, currency=currency if unit == "money" else None,
+                comparable=unit != "money" or (earlier and years["currency"].iloc[-2] == currency))
+    return out.frame(money.left_out(years))
+
+
+# --- consultations ----------------------------------------------------------------------------------------------
+
+def _consultation_figures(df: pd.DataFrame) -> dict:
+    """Consultations, comments per consultation, share of comments accepted and share on time, from the sums of
+    consultation-participation rows."""
+    n, comments = _total(df, "consultations") or 0, _total(df, "comments_received") or 0
+    return {"consultations": n, "comments_per_consultation": ratio(comments, n, 1),
+            "acceptance_pct": pct(_total(df, "comments_accepted") or 0, comments),
+            "on_time_pct": pct(_total(df, "on_time") or 0, n)}
+
+
+CONSULTATION_UNITS = {"consultations": "count", "comments_per_consultation": "number", "acceptance_pct": "pct",
+                      "on_time_pct": "pct"}
+
+
+@query("consultations-headline", title="Headline figures: consultations",
+       definition="Draft acts put to consultation, comments per consultation, the share of comments accepted and "
+                  "the share of consultations that respected the legal minimum period, over the years in the "
+                  "filter and in the last of them, each beside the period of the same length before it.",
+       area="consultations", columns=HEADLINE_COLUMNS)
+def consultations_headline(f: Filter, engine=None) -> pd.DataFrame:
+    return _flows(f, engine, consultations.consultation_participation,
+                  lambda years, _g: _consultation_figures(years), CONSULTATION_UNITS)
+
+
+# --- trainings ----------------------------------------------------------------------------------------------------
+
+def _training_figures(years: pd.DataFrame, regions: pd.DataFrame | None) -> dict:
+    """Trainings, participants, the CSOs' share of participants, and the share of municipalities reached (distinct
+    over the period: from the per-region rows when given, else the year's own)."""
+    people = _total(years, "participants") or 0
+    reached = (pct(_total(regions, "municipalities_reached") or 0, _total(regions, "municipalities_total") or 0)
+               if regions is not None else (_one(years, "reach_pct", -1) if len(years) else None))
+    return {"trainings": _total(years, "trainings") or 0, "participants": people,
+            "cso_share_pct": pct(_total(years, "participants_cso") or 0, people), "reach_pct": reached}
+
+
+TRAINING_UNITS = {"trainings": "count", "participants": "count", "cso_share_pct": "pct", "reach_pct": "pct"}
+
+
+@query("training-headline", title="Headline figures: training",
+       definition="Trainings held, their participants, the share of participants from CSOs and the share of "
+                  "municipalities in scope where a training was held, over the years in the filter and in the last "
+                  "of them, each beside the period of the same length before it.",
+       area="training", columns=HEADLINE_COLUMNS)
+def training_headline(f: Filter, engine=None) -> pd.DataFrame:
+    def figures(years, g: Filter | None):  # reach over a period: distinct municipalities, from the regions' rows
+        return _training_figures(years, training.training_by_region(g, engine) if g else None)
+    return _flows(f, engine, training.training_reach, figures, TRAINING_UNITS)
