@@ -76,7 +76,7 @@ def listing():
         q = chart.query
         fmts = formats_of(chart)
         out.append({
-            "id": chart.id, "title": tr(chart.title), "definition": tr(q.definition), "area": chart.area,
+            "id": chart.id, "title": tr(chart.title), "definition": tr(chart.definition), "area": chart.area,
             "query": q.id, "columns": list(q.columns),
             "parameters": PARAMETERS, "image_parameters": {} if is_table(chart) else IMAGE_PARAMETERS,
             "formats": list(fmts),
@@ -135,7 +135,7 @@ def _document(chart: charts.Chart, state: st.State, df) -> dict:
     tr = i18n.translator(state.lang)
     info = meta.dataset_info()
     return {
-        "chart": chart.id, "title": tr(chart.title), "definition": tr(chart.query.definition),
+        "chart": chart.id, "title": tr(chart.title), "definition": tr(chart.definition),
         "query": chart.query.id,
         "filters": {**state.filter.describe(), "lang": state.lang},
         "filter_summary": provenance.filter_summary(state), "source": provenance.source_line(state),
@@ -152,7 +152,7 @@ def _about(chart: charts.Chart, state: st.State, df) -> list[tuple[str, str]]:
     """The XLSX's second sheet: what the rows are, for which filters, from where."""
     tr = i18n.translator(state.lang)
     note = charts.rate_note(df, state)
-    return [("chart", chart.id), ("title", tr(chart.title)), ("definition", tr(chart.query.definition)),
+    return [("chart", chart.id), ("title", tr(chart.title)), ("definition", tr(chart.definition)),
             ("filters", provenance.filter_summary(state)), *([("note", note)] if note else []),
             ("source", provenance.source_line(state)),
             ("generated_at", formats.generated_at()),

@@ -33,19 +33,37 @@ LINE_DASHES = ("solid", "dash", "dot")
 
 @dataclass(frozen=True)
 class Chart:
-    id: str
+    """A chart: the registered query whose rows it draws, and what is its own (how it draws them). Its id is the
+    query's unless the query has several charts; its title is the query's unless it names itself; its area and its
+    definition are always the query's."""
     query_id: str
-    title: str            # English msgid
     build: Callable       # (chart, df, state) -> go.Figure
     value: str = ""       # main value column
     label: str = ""       # English msgid of the value's label
     fmt: str = ",.0f"     # d3 format of the value
-    area: str = ""
     height: int = 380
+    name: str = ""        # the chart's id, when not its query's
+    heading: str = ""     # English msgid of its title, when not its query's
+
+    @property
+    def id(self) -> str:
+        return self.name or self.query_id
 
     @property
     def query(self):
         return registry.get(self.query_id)
+
+    @property
+    def title(self) -> str:
+        return self.heading or self.query.title
+
+    @property
+    def area(self) -> str:
+        return self.query.area
+
+    @property
+    def definition(self) -> str:
+        return self.query.definition
 
     def data(self, state: State) -> pd.DataFrame:
         """The chart's rows for the view's filters, through the cache (keyed by the data version)."""
@@ -483,56 +501,44 @@ def category_label(value: str) -> str:
 C = Chart
 CHARTS: dict[str, Chart] = {c.id: c for c in (
     # liaison officers
-    C("liaison-coverage-by-region", "liaison-coverage-by-region", _("Liaison officer coverage by region"),
-      build_map, "coverage_pct", _("Coverage (%)"), ".1f", "liaison"),
-    C("liaison-coverage-by-region-ranking", "liaison-coverage-by-region", _("Regions ranked by coverage"),
-      build_ranking, "coverage_pct", _("Coverage (%)"), ".1f", "liaison"),
-    C("liaison-coverage-by-year", "liaison-coverage-by-year", _("Coverage and rank compliance over the years"),
-      build_trend_pct, "coverage_pct", _("Share of authorities (%)"), ".1f", "liaison"),
-    C("liaison-coverage", "liaison-coverage", _("Coverage and rank compliance by level of government"),
-      build_coverage_levels, "coverage_pct", _("Share of authorities (%)"), ".1f", "liaison"),
-    C("liaison-authorities-without-officer", "liaison-authorities-without-officer",
-      _("Authorities without an active liaison officer"), build_table, area="liaison"),
+    C("liaison-coverage-by-region", build_map, "coverage_pct", _("Coverage (%)"), ".1f"),
+    C("liaison-coverage-by-region", build_ranking, "coverage_pct", _("Coverage (%)"), ".1f",
+      name="liaison-coverage-by-region-ranking", heading=_("Regions ranked by coverage")),
+    C("liaison-coverage-by-year", build_trend_pct, "coverage_pct", _("Share of authorities (%)"), ".1f",
+      heading=_("Coverage and rank compliance over the years")),
+    C("liaison-coverage", build_coverage_levels, "coverage_pct", _("Share of authorities (%)"), ".1f",
+      heading=_("Coverage and rank compliance by level of government")),
+    C("liaison-authorities-without-officer", build_table),
     # funding
-    C("funding-by-county", "funding-by-county-compared", _("Funding per 1,000 inhabitants by county"),
-      build_map, "per_1000_inhabitants", _("Amount per 1,000 inhabitants"), ",.0f", "funding"),
-    C("funding-by-county-ranking", "funding-by-county-compared", _("Counties ranked by amount granted"),
-      build_ranking, "amount", _("Amount"), ",.0f", "funding"),
-    C("funding-by-year", "funding-by-year", _("Funding over the years"), build_money_trend, "amount",
-      _("Amount"), ",.0f", "funding"),
-    C("funding-by-domain", "funding-by-domain", _("Funding by domain"), build_mix, "amount", _("Amount"),
-      ",.0f", "funding"),
-    C("funding-by-procedure", "funding-by-procedure", _("Competitive calls and direct awards"), build_mix,
-      "amount", _("Amount"), ",.0f", "funding", height=240),
-    C("funding-top-recipients", "funding-top-recipients", _("Largest recipients and their share"), build_top,
-      "amount", _("Amount"), ",.0f", "funding"),
-    C("funding-by-funder", "funding-by-funder", _("Largest funding authorities"), build_top, "amount",
-      _("Amount"), ",.0f", "funding"),
+    C("funding-by-county-compared", build_map, "per_1000_inhabitants", _("Amount per 1,000 inhabitants"),
+      name="funding-by-county", heading=_("Funding per 1,000 inhabitants by county")),
+    C("funding-by-county-compared", build_ranking, "amount", _("Amount"),
+      name="funding-by-county-ranking", heading=_("Counties ranked by amount granted")),
+    C("funding-by-year", build_money_trend, "amount", _("Amount"), heading=_("Funding over the years")),
+    C("funding-by-domain", build_mix, "amount", _("Amount"), heading=_("Funding by domain")),
+    C("funding-by-procedure", build_mix, "amount", _("Amount"), height=240),
+    C("funding-top-recipients", build_top, "amount", _("Amount"), heading=_("Largest recipients and their share")),
+    C("funding-by-funder", build_top, "amount", _("Amount")),
     # consultations
-    C("consultations-by-region", "consultations-by-region", _("Consultations by region"), build_map,
-      "consultations", _("Consultations"), ",.0f", "consultations"),
-    C("consultations-by-region-ranking", "consultations-by-region", _("Regions ranked by consultations on time"),
-      build_ranking, "on_time_pct", _("On time (%)"), ".1f", "consultations"),
-    C("consultation-participation", "consultation-participation", _("Consultations and comments over the years"),
-      build_consultation_trend, "consultations", _("Number"), ",.0f", "consultations"),
-    C("consultation-participation-rates", "consultation-participation",
-      _("On time, accepted comments and debates over the years"), build_consultation_rates, "on_time_pct",
-      _("Share (%)"), ".1f", "consultations"),
-    C("consultation-periods", "consultation-periods", _("Consultation periods against the legal minimum"),
-      build_periods, "consultations", _("Consultations"), ",.0f", "consultations"),
-    C("consultations-by-authority", "consultations-by-authority", _("Authorities that consult most"),
-      build_authorities, "consultations", _("Consultations"), ",.0f", "consultations"),
+    C("consultations-by-region", build_map, "consultations", _("Consultations"), heading=_("Consultations by region")),
+    C("consultations-by-region", build_ranking, "on_time_pct", _("On time (%)"), ".1f",
+      name="consultations-by-region-ranking", heading=_("Regions ranked by consultations on time")),
+    C("consultation-participation", build_consultation_trend, "consultations", _("Number"),
+      heading=_("Consultations and comments over the years")),
+    C("consultation-participation", build_consultation_rates, "on_time_pct", _("Share (%)"), ".1f",
+      name="consultation-participation-rates", heading=_("On time, accepted comments and debates over the years")),
+    C("consultation-periods", build_periods, "consultations", _("Consultations")),
+    C("consultations-by-authority", build_authorities, "consultations", _("Consultations")),
     # trainings
-    C("training-by-region", "training-by-region", _("Share of municipalities reached by trainings"), build_map,
-      "reach_pct", _("Municipalities reached (%)"), ".1f", "training"),
-    C("training-by-region-ranking", "training-by-region", _("Regions ranked by participants"), build_ranking,
-      "participants", _("Participants"), ",.0f", "training"),
-    C("training-reach", "training-reach", _("Participants by sector over the years"), build_training_trend,
-      "participants", _("Participants"), ",.0f", "training"),
-    C("training-by-topic", "training-by-topic", _("Participants by topic"), build_topics, "participants",
-      _("Participants"), ",.0f", "training"),
-    C("training-participants-by-sector", "training-participants-by-sector", _("Participants by sector"),
-      build_sectors, "participants", _("Participants"), ",.0f", "training", height=300),
+    C("training-by-region", build_map, "reach_pct", _("Municipalities reached (%)"), ".1f",
+      heading=_("Share of municipalities reached by trainings")),
+    C("training-by-region", build_ranking, "participants", _("Participants"),
+      name="training-by-region-ranking", heading=_("Regions ranked by participants")),
+    C("training-reach", build_training_trend, "participants", _("Participants"),
+      heading=_("Participants by sector over the years")),
+    C("training-by-topic", build_topics, "participants", _("Participants"), heading=_("Participants by topic")),
+    C("training-participants-by-sector", build_sectors, "participants", _("Participants"), height=300,
+      heading=_("Participants by sector")),
 )}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import dash
 import dash_bootstrap_components as dbc
 import flask
 from dash import MATCH, ctx, dash_table, dcc, html
@@ -15,7 +16,6 @@ from queries.vocabulary import LEVELS_OF_GOVERNMENT
 
 from . import cache, charts, i18n, share
 from .i18n import _
-from .i18n import pgettext
 from .state import State, parse as parse_state
 
 # --- ids ---------------------------------------------------------------------------------------
@@ -67,11 +67,26 @@ def chart_data_id(chart_id: str) -> dict:
     return pattern(CHART_DATA, chart_id)
 
 
-# the menu's labels have a context of their own: in some languages a page's full title would not fit on one line
-NAV = (("/", pgettext("menu", "Overview")), ("/liaison", pgettext("menu", "Liaison officers")),
-       ("/funding", pgettext("menu", "Funding")), ("/consultations", pgettext("menu", "Consultations")),
-       ("/training", pgettext("menu", "Training")), ("/data", pgettext("menu", "Data")),
-       ("/about", pgettext("menu", "About")))
+# --- the pages' own facts: stated once, in their dash.register_page(...) --------------------------
+#
+# Each page module registers its path, name (the heading) and order, and as it needs: `intro` (the line under the
+# heading), `menu` (its label in the menu, with a context of its own: in some languages a page's full name would not
+# fit on one line), `area` (the indicator area whose charts and headline figures it shows: the report's sections,
+# a chart's "open in civmon" link) and `warm` (drawn into the cache after every import, dashboard/warm.py).
+
+def pages(*having: str) -> list[dict]:
+    """The registered pages (dash.page_registry) in their order, those that have each of the keys `having`."""
+    found = [p for p in dash.page_registry.values() if all(p.get(k) for k in having)]
+    return sorted(found, key=lambda p: (p.get("order") is None, p.get("order") or 0, p["path"]))
+
+
+def page_of(module: str) -> dict:
+    return dash.page_registry[module]
+
+
+def area_path(area: str) -> str:
+    """The address of the page of an indicator area."""
+    return next(p["path"] for p in pages("area") if p["area"] == area)
 
 
 # --- shell -------------------------------------------------------------------------------------
@@ -97,8 +112,8 @@ def _address_lang() -> str:
 
 def navbar(state: State, path: str) -> html.Header:
     tr = i18n.translator(state.lang)
-    links = [dbc.NavItem(dbc.NavLink(tr(label, context="menu"), href=href + state.search, active=(href == path),
-                                     className="px-2")) for href, label in NAV]
+    links = [dbc.NavItem(dbc.NavLink(tr(p["menu"], context="menu"), href=p["path"] + state.search,
+                                     active=(p["path"] == path), className="px-2")) for p in pages("menu")]
     # expand: the links stay in a row (wrapping on a phone) instead of a column as tall as the screen; the tagline
     # shows from 1400 px, where the longest menu (Russian) still fits on one line beside it
     return html.Header(dbc.Navbar(dbc.Container([
@@ -204,7 +219,7 @@ def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
     tr = i18n.translator(state.lang)
     chart = charts.get(chart_id)
     view = chart_view(chart_id, state)
-    body = [html.P(tr(chart.query.definition), className="small text-muted mb-2 chart-definition")]
+    body = [html.P(tr(chart.definition), className="small text-muted mb-2 chart-definition")]
     if chart.build is charts.build_table:
         body.append(view.loading(html.Div(view.table, id=chart_table_id(chart_id))))
     else:
@@ -323,9 +338,12 @@ def kpi(label: str, value: str, definition: str, kpi_id: str, note: str | None =
         xs=6, md=3, className="mb-3")
 
 
-def page(state: State, path: str, title: str, intro: str, content, error: str | None = None) -> html.Div:
-    """The frame every page shares: navigation, filters, notices, the content and the footer."""
+def page(state: State, module: str, content, error: str | None = None) -> html.Div:
+    """The frame every page shares: navigation, filters, notices, the page's name and intro (from its registration),
+    the content and the footer."""
     tr = i18n.translator(state.lang)
+    registered = page_of(module)
+    path, title, intro = registered["path"], registered["name"], registered.get("intro", "")
     message = error or state.error
     return html.Div([
         navbar(state, path),
@@ -359,20 +377,21 @@ def safe_run(query_id: str, state: State):
         return None, i18n.filter_message(exc, state.lang)
 
 
-def guarded(state: State, path: str, title: str, intro: str, build) -> html.Div:
-    """The page, or the explained empty view when the address names something unknown; through the cache
-    (keyed by page, address and data version: the filter bar and headline cards cost 15–30 ms to build). An address
-    that cannot be used is explained afresh each time: its variants are endless, and explaining costs nothing."""
+def guarded(state: State, module: str, build) -> html.Div:
+    """The page registered by `module`, or the explained empty view when the address names something unknown;
+    through the cache (keyed by page, address and data version: the filter bar and headline cards cost 15–30 ms to
+    build). An address that cannot be used is explained afresh each time: its variants are endless, and explaining
+    costs nothing."""
     if state.error:
-        return _guarded(state, path, title, intro, build)
-    return cache.cached("page", (path, state.search), lambda: _guarded(state, path, title, intro, build))
+        return _guarded(state, module, build)
+    return cache.cached("page", (module, state.search), lambda: _guarded(state, module, build))
 
 
-def _guarded(state: State, path: str, title: str, intro: str, build) -> html.Div:
+def _guarded(state: State, module: str, build) -> html.Div:
     if state.error:
-        return page(state, path, title, intro, None)
+        return page(state, module, None)
     try:
         content = build()
     except FilterError as exc:
-        return page(state, path, title, intro, None, error=i18n.filter_message(exc, state.lang))
-    return page(state, path, title, intro, content)
+        return page(state, module, None, error=i18n.filter_message(exc, state.lang))
+    return page(state, module, content)

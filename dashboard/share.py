@@ -38,9 +38,9 @@ def embed_code(chart_id: str, search: str, title: str, origin: str = ORIGIN) -> 
             'style="border:0" loading="lazy"></iframe>')
 
 
-def area_href(chart_id: str, area: str, search: str) -> str:
-    """The full page of the chart's area with the view's filters, scrolled to the chart."""
-    return f"/{area}{search}#{chart_id}"
+def area_href(chart_id: str, path: str, search: str) -> str:
+    """The page at `path` (the chart's area's) with the view's filters, scrolled to the chart."""
+    return f"{path}{search}#{chart_id}"
 
 
 def report_href(chart_ids, search: str) -> str:

@@ -4,7 +4,7 @@ A view nobody has seen since the last import costs its first reader every chart'
 a first visit ~0.3-0.5 s slower than one of a view someone has seen, bench/README.md). So each web process watches
 the data version (every CHECK_S seconds) and, at start-up and after every import, whether it came through the
 upload page, `civmon import` or another host, draws into the cache every chart and headline row of the main pages
-(PATHS) for the whole dataset and for each of its countries, then the pages themselves: their first readers get
+(the pages registered with warm=True) for the whole dataset and for each of its countries, then the pages themselves: their first readers get
 them whole, in one answer (components.chart_view). Unfiltered views come first, then the countries in order.
 
 With REDIS_URL one process warms the shared cache for all workers and hosts (the first to claim the version);
@@ -31,7 +31,6 @@ from . import cache, callbacks, components, kpis, service, state as st
 log = logging.getLogger("civmon.warm")
 CHECK_S = 5.0        # how often a process looks at the data version
 CLAIM_S = 3600       # how long a process's claim to warm a version keeps other processes from doing it too
-PATHS = ("/", "/liaison", "/funding", "/consultations", "/training")
 _started_in: int | None = None  # the process whose watcher runs (a fork does not inherit threads)
 _start_lock = threading.Lock()
 
@@ -82,19 +81,24 @@ def _claim(dataset: str) -> bool:
     return bool(cache.cache.add(cache.key("warm-claim", dataset), os.getpid(), timeout=CLAIM_S))
 
 
+def paths() -> list[str]:
+    """The main pages, which their registration marks warm=True (dashboard/components.py)."""
+    return [page["path"] for page in components.pages("warm")]
+
+
 def searches() -> list[str]:
     """The addresses warmed on each page: the whole dataset, then each country."""
     return [""] + [st.State().with_filter(countries=(country,)).search for country in meta.dataset_info().countries]
 
 
 def warm(server: flask.Flask, dataset: str | None = None) -> int:
-    """Draw every view of PATHS × searches() into the cache; the number of views, fewer when the data changed
+    """Draw every view of paths() × searches() into the cache; the number of views, fewer when the data changed
     meanwhile (`dataset`: the version the round is for)."""
     started = time.perf_counter()
     layouts = {page["path"]: page["layout"] for page in dash.page_registry.values()}
     views = failed = 0
     for search in searches():
-        for path in PATHS:
+        for path in paths():
             with server.test_request_context(path + search), db.one_version():
                 if dataset is not None and cache.dataset() != dataset:
                     log.info("the data changed while warming: stopped after %d views", views)

@@ -42,8 +42,8 @@ def test_warm001_every_main_page_arrives_drawn_after_warming(cb, small_db, tmp_p
     pending, amount = _funding(post, "?country=RO")
     assert "funding-by-county" in pending and amount is None
 
-    assert warm.warm(server) == len(warm.PATHS) * len(COUNTRIES)
-    for path in warm.PATHS:
+    assert warm.warm(server) == len(warm.paths()) * len(COUNTRIES)
+    for path in warm.paths():
         for search in COUNTRIES:
             assert _pending(list(_components(json.loads(post(page_callback(path, search)))))) == [], (path, search)
     assert _funding(post, "?country=RO") == ([], "3,901 RON")
@@ -69,7 +69,7 @@ def test_warm004_a_view_that_fails_is_left_to_its_reader_and_the_rest_is_warmed(
         return drawn(chart_id, search)
     monkeypatch.setattr(warm.callbacks, "cached_chart", cached_chart)
     caplog.set_level("INFO", logger="civmon.warm")
-    assert warm.warm(server) == (len(warm.PATHS) - 1) * len(COUNTRIES)   # every view but /training's
+    assert warm.warm(server) == (len(warm.paths()) - 1) * len(COUNTRIES)   # every view but /training's
     said = [r.getMessage() for r in caplog.records if r.name == "civmon.warm"]
     assert said[:-1] == [f"warming /training{search} failed; its first reader will draw it" for search in COUNTRIES]
     assert said[-1].startswith("warmed 16 views in ") and said[-1].endswith(" s (4 failed)")

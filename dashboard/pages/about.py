@@ -6,9 +6,11 @@ from dash import dcc, html
 from queries import all_queries
 from queries.contract import KINDS, LOAD_ORDER
 from dashboard import components as c, i18n, provenance, state as st
-from dashboard.i18n import _
+from dashboard.i18n import _, pgettext
 
-dash.register_page(__name__, path="/about", title=c.page_title(_("About")), order=6)
+NAME = _("About")
+dash.register_page(__name__, path="/about", name=NAME, title=c.page_title(NAME), order=6, menu=pgettext("menu", "About"),
+                   intro=_("What the figures mean, where they come from, and how to load data."))
 
 
 def _with_code(text: str) -> list:
@@ -30,8 +32,7 @@ def layout(**query):
 
     indicators = [q for q in all_queries() if q.indicator]
     others = [q for q in all_queries() if not q.indicator]
-    return c.page(state, "/about", _("About"), _("What the figures mean, where they come from, and how to load data."),
-                  dbc.Row([
+    return c.page(state, __name__, dbc.Row([
         dbc.Col([html.H2(tr("The four indicators"), className="h5"), *map(definition, indicators),
                  html.H2(tr("Breakdowns on the pages"), className="h5 mt-4"), *map(definition, others)], lg=7),
         dbc.Col([

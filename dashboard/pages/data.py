@@ -5,9 +5,12 @@ from dash import Input, Output, State, callback, dcc, html
 
 from queries import FilterError, all_queries, formats
 from dashboard import cache, components as c, i18n, state as st
-from dashboard.i18n import _
+from dashboard.i18n import _, pgettext
 
-dash.register_page(__name__, path="/data", title=c.page_title(_("Data")), order=5)
+NAME = _("Data")
+dash.register_page(__name__, path="/data", name=NAME, title=c.page_title(NAME), order=5, menu=pgettext("menu", "Data"),
+                   intro=_("The tables behind the charts, for the filters above. Sort by clicking a column; download "
+                           "what you see as CSV."))
 
 TABLE_SELECT, TABLE_BODY, TABLE_STATE, DOWNLOAD_BUTTON, DOWNLOAD = (
     "data-table-select", "data-table-body", "data-table-state", "data-download-button", "data-download")
@@ -34,9 +37,7 @@ def layout(**query):
             dcc.Loading(html.Div(id=TABLE_BODY)),
             dcc.Download(id=DOWNLOAD),
         ]
-    return c.guarded(state, "/data", _("Data"),
-                     _("The tables behind the charts, for the filters above. Sort by clicking a column; download "
-                        "what you see as CSV."), content)
+    return c.guarded(state, __name__, content)
 
 
 def _result(query_id, search):

@@ -52,7 +52,7 @@ def layout(chart_id=None, **query):
         body,
         html.Footer([
             html.Span(provenance.source_line(state), className="embed-source", id="embed-source"),
-            html.A(tr("Open in civmon"), href=share.area_href(chart.id, chart.area, state.search), target="_blank",
+            html.A(tr("Open in civmon"), href=share.area_href(chart.id, c.area_path(chart.area), state.search), target="_blank",
                    rel="noopener", id="embed-open", className="embed-open"),
         ], className="embed-foot"),
         None if view is None else view.store,

@@ -3,16 +3,18 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboard import components as c, kpis, state as st
-from dashboard.i18n import _
+from dashboard.i18n import _, pgettext
 
-dash.register_page(__name__, path="/funding", title=c.page_title(_("Funding")), order=2)
+NAME = _("Funding")
+dash.register_page(__name__, path="/funding", name=NAME, title=c.page_title(NAME), order=2,
+                   menu=pgettext("menu", "Funding"), area="funding", warm=True,
+                   intro=_("How much public money do authorities grant to NGOs, where, for what, and through which "
+                           "procedure?"))
 
 
 def layout(**query):
     state = st.parse(query)
-    return c.guarded(state, "/funding", _("Funding"),
-                     _("How much public money do authorities grant to NGOs, where, for what, and through which "
-                        "procedure?"), lambda: [
+    return c.guarded(state, __name__, lambda: [
         kpis.slot("funding", state),
         dbc.Row([c.chart_card("funding-by-county", state, 7), c.chart_card("funding-by-county-ranking", state, 5)]),
         dbc.Row([c.chart_card("funding-by-year", state, 6), c.chart_card("funding-by-domain", state, 6)]),

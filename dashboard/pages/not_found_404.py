@@ -5,11 +5,11 @@ from dash import html
 from dashboard import components as c, i18n, state as st
 from dashboard.i18n import _
 
-dash.register_page(__name__, title=c.page_title(_("Page not found")))
+NAME = _("Page not found")
+dash.register_page(__name__, name=NAME, title=c.page_title(NAME), intro=_("There is no page at this address."))
 
 
 def layout(**query):
     state = st.parse(query)
     tr = i18n.translator(state.lang)
-    return c.page(state, "", _("Page not found"), _("There is no page at this address."),
-                  html.A(tr("Go to the overview"), href="/" + state.search))
+    return c.page(state, __name__, html.A(tr("Go to the overview"), href="/" + state.search))

@@ -3,16 +3,17 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboard import components as c, kpis, state as st
-from dashboard.i18n import _
+from dashboard.i18n import _, pgettext
 
-dash.register_page(__name__, path="/", title=c.page_title(_("Overview")), order=0)
+NAME = _("Overview")
+dash.register_page(__name__, path="/", name=NAME, title=c.page_title(NAME), order=0, menu=pgettext("menu", "Overview"),
+                   warm=True, intro=_("Cooperation between public authorities and civil society at a glance: one "
+                                      "headline figure per area, what changed since the year before, and where."))
 
 
 def layout(**query):
     state = st.parse(query)
-    return c.guarded(state, "/", _("Overview"),
-                     _("Cooperation between public authorities and civil society at a glance: one headline figure "
-                        "per area, what changed since the year before, and where."), lambda: [
+    return c.guarded(state, __name__, lambda: [
         kpis.slot("overview", state),
         dbc.Row([c.chart_card("funding-by-county", state, 6), c.chart_card("liaison-coverage-by-year", state, 6)]),
         dbc.Row([c.chart_card("funding-by-year", state, 4), c.chart_card("consultation-participation-rates", state, 4),

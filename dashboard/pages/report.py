@@ -12,8 +12,6 @@ from dashboard.i18n import _
 
 dash.register_page(__name__, path="/report", title=c.page_title(_("Printable report")), order=7)
 
-AREAS = (("liaison", _("Liaison officers")), ("funding", _("Funding")), ("consultations", _("Consultations")),
-         ("training", _("Training")))
 
 
 def asked_charts(charts) -> list[str]:
@@ -78,7 +76,7 @@ def _chart(chart, state) -> html.Section:
                          role="figure", **{"aria-label": title})]
     return html.Section([
         html.H2(title, className="h5 mb-1"),
-        html.P(tr(chart.query.definition), className="small text-muted mb-2 chart-definition"),
+        html.P(tr(chart.definition), className="small text-muted mb-2 chart-definition"),
         *body,
         view.store,
     ], className="report-chart", id=chart.id)
@@ -87,7 +85,8 @@ def _chart(chart, state) -> html.Section:
 def _choose(state) -> list:
     """Without charts=: what a report is, and every chart as a link that makes one."""
     tr = i18n.translator(state.lang)
-    by_area = {area: [ch for ch in registry.CHARTS.values() if ch.area == area] for area, _label in AREAS}
+    areas = [(p["area"], p["name"]) for p in c.pages("area")]
+    by_area = {area: [ch for ch in registry.CHARTS.values() if ch.area == area] for area, _label in areas}
     return [
         html.P(tr("A report puts charts, with their definitions, the filters and the sources, on pages ready to "
                   "print or save as PDF. Name the charts in the address (charts=, separated by commas) or start "
@@ -98,5 +97,5 @@ def _choose(state) -> list:
                                                                                  state.search))),
             html.Ul([html.Li(html.A(tr(ch.title), href=share.report_href([ch.id], state.search)))
                      for ch in by_area[area]]),
-        ], className="report-choose") for area, label in AREAS],
+        ], className="report-choose") for area, label in areas],
     ]
