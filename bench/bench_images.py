@@ -59,7 +59,7 @@ def ensure_demo(url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DATABASE_URL": url}
         for args in (["init"], ["demo"]):
-            subprocess.run([sys.executable, "-m", "queries.cli", *args], cwd=ROOT, env=env, check=True,
+            subprocess.run([sys.executable, "-m", "dashboard.cli", *args], cwd=ROOT, env=env, check=True,
                            stdout=subprocess.DEVNULL)
 
 

@@ -46,7 +46,8 @@ def ensure_pg_database(url: str) -> None:
 
 
 def ensure_national(engine) -> None:
-    from queries import cli, demo
+    from dashboard import cli
+    from queries import demo
     migrate.upgrade(engine)
     with engine.connect() as conn:
         grants = conn.execute(sa.select(sa.func.count()).select_from(t.grants)).scalar()

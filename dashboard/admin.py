@@ -1,21 +1,20 @@
 """The data stewards' pages: /admin/import (check a file, then confirm to load it) and /admin/imports (history).
 
 A file is checked by the importer in dry-run mode: every problem is listed (row, column, reason) and
-nothing is written. A clean file stays in CIVMON_UPLOAD_DIR under a random token that only this session
+nothing is written. A clean file waits (dashboard/uploads.py) under a random token that only this session
 knows, with its SHA-256; Confirm loads exactly those bytes (the digest is checked again) in one
-transaction, as `civmon import` does, recording the steward in the import log.
+transaction, as `civmon import` does, recording the steward in the import log. The pages' HTML is in
+dashboard/templates/, their script in dashboard/static/.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import os
 import re
 import secrets
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import flask
@@ -24,17 +23,16 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from queries import db, importer, settings
 from queries.contract import KINDS, LOAD_ORDER
 
-from . import auth, i18n
+from . import auth, i18n, uploads
 from .i18n import _
 
 log = logging.getLogger(__name__)
 
 bp = flask.Blueprint("civmon_admin", __name__, url_prefix="/admin")
 SUFFIXES = (".csv", ".xlsx")
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{24,64}$")
-KEEP_SECONDS = 24 * 3600  # an unconfirmed upload older than this is deleted
 CONFIRM_WAIT_S = 20  # how long Confirm waits for another import (of any steward, or the command line) to end
 _BLOCK = 1 << 20
+STATIC = Path(__file__).resolve().parent / "static"
 
 SOURCE_LABELS = {"cli": _("command line"), "web": _("upload page"), "init": _("civmon init"),
                  "demo": _("civmon demo")}
@@ -45,7 +43,6 @@ class _TooLarge(Exception):
 
 
 def register(server: flask.Flask) -> None:
-    auth.add_templates({"import.html": IMPORT, "imports.html": IMPORTS})
     server.register_blueprint(bp)
 
 
@@ -55,64 +52,6 @@ def _upload_limit():
     form's other fields and the multipart framing)."""
     if flask.request.endpoint == "civmon_admin.import_check":
         flask.request.max_content_length = auth.max_upload_bytes() + (1 << 16)
-
-
-def upload_dir() -> Path:
-    path = Path(settings.get("CIVMON_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "civmon-uploads")
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def _pending_dir(token: str) -> Path | None:
-    return upload_dir() / token if TOKEN.match(token or "") else None
-
-
-def discard_pending() -> None:
-    """Forget this session's unconfirmed upload and delete its file."""
-    pending = flask.session.pop("pending", None)
-    if pending and (folder := _pending_dir(pending.get("token", ""))):
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _sweep(user: str) -> int:
-    """Delete unconfirmed uploads older than KEEP_SECONDS (any session's) and the user's own earlier one (a steward
-    has at most one file waiting); the bytes the others still take."""
-    limit, kept = time.time() - KEEP_SECONDS, 0
-    for folder in upload_dir().iterdir():
-        try:
-            if not (folder.is_dir() and TOKEN.match(folder.name)):
-                continue
-            if folder.stat().st_mtime < limit or _upload_meta(folder).get("user") == user:
-                shutil.rmtree(folder, ignore_errors=True)
-            else:
-                kept += sum(f.stat().st_size for f in folder.iterdir())
-        except OSError:
-            continue
-    return kept
-
-
-def pending_limit_bytes() -> int:
-    """How much checked files waiting for their confirmation may take together (CIVMON_MAX_PENDING_MB)."""
-    return max(1, settings.get_int("CIVMON_MAX_PENDING_MB")) << 20
-
-
-def _snapshot(path: Path, folder: Path) -> tuple[Path, str]:
-    """A copy of the checked file in a folder only this process knows, and its SHA-256: what is loaded is this copy,
-    so bytes written to the upload folder after the comparison cannot slip into the load."""
-    copy, digest = folder / path.name, hashlib.sha256()
-    with path.open("rb") as source, open(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-        while block := source.read(_BLOCK):
-            digest.update(block)
-            out.write(block)
-    return copy, digest.hexdigest()
-
-
-def _upload_meta(folder: Path) -> dict:
-    """Who uploaded the file kept in `folder`, its kind, name and SHA-256 (written at its check)."""
-    try:
-        return json.loads((folder / "upload.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 def _display_name(raw: str | None) -> str:
@@ -191,7 +130,7 @@ def import_form():
 def import_check():
     """Check the uploaded file (dry run): its problems, or what Confirm would load."""
     auth.check_csrf()
-    discard_pending()
+    uploads.discard_pending()
     tr = i18n.translator(auth.lang())
     kind = flask.request.form.get("kind", "")
     storage = flask.request.files.get("file")
@@ -205,9 +144,9 @@ def import_check():
         return _import_page(400, error=tr(_("{file} is not a .csv or .xlsx file: save it as CSV UTF-8 or as an "
                                             "Excel workbook (.xlsx).")).format(file=name))
     user = auth.current_user()
-    room = pending_limit_bytes() - _sweep(user.username)
+    room = uploads.pending_limit_bytes() - uploads.sweep(user.username)
     token = secrets.token_urlsafe(24)
-    folder = upload_dir() / token
+    folder = uploads.upload_dir() / token
     folder.mkdir(mode=0o700)
     try:
         path, sha256 = _save(storage, folder, suffix, room)
@@ -252,18 +191,18 @@ def import_confirm():
     tr = i18n.translator(auth.lang())
     pending = flask.session.get("pending") or {}
     sent = flask.request.form.get("token", "")
-    folder = _pending_dir(pending.get("token", ""))
+    folder = uploads.pending_dir(pending.get("token", ""))
     path = folder / f"upload{Path(pending.get('name', '')).suffix.lower()}" if folder else None
     user = auth.current_user()
     if not (folder and sent and secrets.compare_digest(sent, pending["token"]) and path.is_file()
-            and _upload_meta(folder).get("user") == user.username):
-        discard_pending()
+            and uploads.upload_meta(folder).get("user") == user.username):
+        uploads.discard_pending()
         return _import_page(409, error=_("There is no checked file to load (it was loaded, cancelled or is more "
                                          "than a day old). Check the file again."))
     with tempfile.TemporaryDirectory(prefix="civmon-load-") as private:
-        copy, sha256 = _snapshot(path, Path(private))
+        copy, sha256 = uploads.snapshot(path, Path(private))
         if sha256 != pending["sha256"]:
-            discard_pending()
+            uploads.discard_pending()
             log.warning("user %s: upload %s changed between check and confirmation; not loaded", user.username,
                         pending["token"])
             return _import_page(409, error=_("The checked file changed on the server before it was loaded; nothing "
@@ -274,7 +213,7 @@ def import_confirm():
         log.info("user %s: %r not loaded yet, another import is running", user.username, pending["name"])
         return _import_page(409, error=_("Another import is running, so this file was not loaded yet; nothing was "
                                          "written. Press Confirm again in a minute."), checked=_checked_view(pending))
-    discard_pending()
+    uploads.discard_pending()
     if not result.ok:  # the database changed since the check (a reference removed, say)
         log.info("user %s: %r (%s) rejected at confirmation, %d problems", user.username, pending["name"],
                  pending["kind"], result.problem_count)
@@ -291,7 +230,7 @@ def import_confirm():
 @auth.steward_required
 def import_cancel():
     auth.check_csrf()
-    discard_pending()
+    uploads.discard_pending()
     return flask.redirect(auth.with_lang("/admin/import"))
 
 
@@ -333,20 +272,8 @@ def imports():
 @bp.get("/upload.js")
 def upload_script():
     """Refuses a too large file in the browser, before it is sent (the server checks again)."""
-    return flask.Response(UPLOAD_JS, mimetype="text/javascript", headers={"Cache-Control": "max-age=3600"})
+    return flask.send_from_directory(STATIC, "upload.js", mimetype="text/javascript", max_age=3600)
 
-
-UPLOAD_JS = """document.addEventListener("DOMContentLoaded", function () {
-  var input = document.getElementById("upload-file"), note = document.getElementById("upload-too-large");
-  if (!input || !note) { return; }
-  input.addEventListener("change", function () {
-    var file = input.files && input.files[0], big = !!file && file.size > Number(input.dataset.maxBytes);
-    input.setCustomValidity(big ? note.dataset.message : "");
-    note.textContent = big ? note.dataset.message : "";
-    note.hidden = !big;
-  });
-});
-"""
 
 TOO_LARGE = _("The file is larger than the limit of {mb} MB. Split it into smaller files (a file is loaded "
               "completely or not at all), or ask the operator to raise CIVMON_MAX_UPLOAD_MB.")
@@ -365,94 +292,8 @@ IMPORT_TEXTS = {
     "checked_title": _("Ready to load"), "rejected_title": _("The file was not loaded"),
 }
 
-IMPORT = """{% extends "shell" %}{% block content %}
-<h1 class="h3 mt-3">{{ t.title }}</h1>
-<p class="text-muted">{{ t.intro }}</p>
-{% if error %}<div class="alert alert-danger" role="alert" id="upload-error">{{ error }}</div>{% endif %}
-{% if loaded %}<div class="alert alert-success" role="status" id="upload-loaded">{{ loaded }}
-  <a class="alert-link" href="{{ history }}">{{ t.see_history }}</a></div>{% endif %}
-{% if checked %}
-<section class="card admin-card mb-3" id="upload-checked" aria-labelledby="checked-title"><div class="card-body">
-  <h2 class="h5" id="checked-title">{{ t.checked_title }}</h2>
-  <p class="mb-2">{{ checked.summary }}</p>
-  <dl class="row mb-3 admin-facts">
-    <dt class="col-sm-3">{{ t.kind_label }}</dt><dd class="col-sm-9">{{ checked.kind_title }}</dd>
-    <dt class="col-sm-3">{{ t.to_add }}</dt><dd class="col-sm-9" id="rows-to-add">{{ number(checked.added) }}</dd>
-    <dt class="col-sm-3">{{ t.to_replace }}</dt><dd class="col-sm-9" id="rows-to-replace">{{ number(checked.replaced) }}</dd>
-    <dt class="col-sm-3">SHA-256</dt><dd class="col-sm-9"><code class="admin-digest">{{ checked.sha256 }}</code></dd>
-  </dl>
-  <div class="d-flex flex-wrap gap-2">
-    <form method="post" action="{{ confirm }}">{{ csrf }}<input type="hidden" name="token" value="{{ checked.token }}">
-      <button type="submit" class="btn btn-primary" id="upload-confirm">{{ t.confirm }}</button></form>
-    <form method="post" action="{{ cancel }}">{{ csrf }}
-      <button type="submit" class="btn btn-outline-secondary">{{ t.cancel }}</button></form>
-  </div>
-</div></section>
-{% endif %}
-{% if rejected %}
-<section class="card admin-card mb-3 border-danger" id="upload-rejected" aria-labelledby="rejected-title"><div class="card-body">
-  <h2 class="h5" id="rejected-title">{{ t.rejected_title }}</h2>
-  <p id="upload-problem-count">{{ rejected.summary }}</p>
-  <div class="table-scroll" tabindex="0" role="region" aria-label="{{ t.problems_caption }}">
-  <table class="table table-sm table-striped align-top mb-0" id="upload-problems">
-    <caption class="visually-hidden">{{ t.problems_caption }}</caption>
-    <thead><tr><th scope="col">{{ t.row }}</th><th scope="col">{{ t.column }}</th><th scope="col">{{ t.reason }}</th></tr></thead>
-    <tbody>
-    {% for p in rejected.problems %}<tr><td>{{ p.row if p.row is not none else t.whole_file }}</td><td>{{ p.column or "" }}</td><td>{{ p.reason }}</td></tr>
-    {% endfor %}
-    </tbody>
-  </table></div>
-  {% if rejected.more %}<p class="mt-2 mb-0">{{ rejected.more }}</p>{% endif %}
-</div></section>
-{% endif %}
-<section class="card admin-card" aria-labelledby="upload-title"><div class="card-body">
-<h2 class="h5 visually-hidden" id="upload-title">{{ t.check }}</h2>
-<form method="post" action="{{ action }}" enctype="multipart/form-data" id="upload-form">
-  {{ csrf }}
-  <div class="row g-3 align-items-end">
-    <div class="col-12 col-md-5"><label class="form-label fw-semibold" for="upload-kind">{{ t.kind }}</label>
-      <select class="form-select" id="upload-kind" name="kind" required>
-        <option value="">{{ t.choose }}</option>
-        {% for name, title in kinds %}<option value="{{ name }}"{% if name == kind %} selected{% endif %}>{{ name }} — {{ title }}</option>
-        {% endfor %}
-      </select></div>
-    <div class="col-12 col-md-5"><label class="form-label fw-semibold" for="upload-file">{{ t.file }}</label>
-      <input class="form-control" type="file" id="upload-file" name="file" accept=".csv,.xlsx" required
-             data-max-bytes="{{ max_bytes }}" aria-describedby="upload-help upload-too-large"></div>
-    <div class="col-12 col-md-2"><button type="submit" class="btn btn-primary w-100" id="upload-check">{{ t.check }}</button></div>
-  </div>
-  <p class="form-text mb-0" id="upload-help">{{ t.limit.format(mb=limit_mb) }}</p>
-  <p class="text-danger small mb-0" id="upload-too-large" data-message="{{ too_large }}" role="alert" hidden></p>
-</form>
-</div></section>
-<script src="{{ script }}" defer></script>
-{% endblock %}"""
-
 IMPORTS_TEXTS = {
     "title": _("Import history"), "intro": _("Every file loaded into civmon, latest first (times in UTC)."),
     "when": _("When (UTC)"), "who": _("Who"), "how": _("How"), "kind": _("Kind"), "file": _("File"),
     "rows": _("Rows"), "added": _("Added"), "replaced": _("Replaced"), "none": _("Nothing has been imported yet."),
 }
-
-IMPORTS = """{% extends "shell" %}{% block content %}
-<h1 class="h3 mt-3">{{ t.title }}</h1>
-<p class="text-muted">{{ t.intro }}</p>
-{% if rows %}
-<div class="card admin-card"><div class="table-scroll" tabindex="0" role="region" aria-label="{{ t.title }}">
-<table class="table table-sm table-striped mb-0 admin-history" id="import-history">
-  <caption class="visually-hidden">{{ t.title }}</caption>
-  <thead><tr><th scope="col">{{ t.when }}</th><th scope="col">{{ t.who }}</th><th scope="col">{{ t.how }}</th>
-    <th scope="col">{{ t.kind }}</th><th scope="col">{{ t.file }}</th><th scope="col">SHA-256</th>
-    <th scope="col" class="text-end">{{ t.rows }}</th><th scope="col" class="text-end">{{ t.added }}</th>
-    <th scope="col" class="text-end">{{ t.replaced }}</th></tr></thead>
-  <tbody>
-  {% for r in rows %}<tr><td class="text-nowrap">{{ r.when }}</td><td>{{ r.who }}</td><td>{{ r.how }}</td>
-    <td><span title="{{ r.kind_title }}">{{ r.kind }}</span></td><td class="admin-file">{{ r.file_name }}</td>
-    <td><code class="admin-digest">{{ r.sha256 }}</code></td>
-    <td class="text-end">{{ number(r.rows) }}</td><td class="text-end">{{ number(r.added) }}</td>
-    <td class="text-end">{{ number(r.replaced) }}</td></tr>
-  {% endfor %}
-  </tbody>
-</table></div></div>
-{% else %}<p id="import-history-empty">{{ t.none }}</p>{% endif %}
-{% endblock %}"""

@@ -1,12 +1,15 @@
-"""The Dash app factory and the module-level `server` that gunicorn serves.
+"""The Dash app factory, and the process's one app: `dashboard.app.server` (what gunicorn serves) and
+`dashboard.app.app` are made at their first use, not when the module is imported.
 
 Dash Pages, one module per page in dashboard/pages. Every asset (plotly.js, Bootstrap, the map
-topojson) is served from this server; the app makes no request elsewhere.
+topojson) is served from this server; the app makes no request elsewhere. One app per process: Dash's pages and
+callbacks register globally and are taken by the first app that sets itself up.
 """
 from __future__ import annotations
 
 import gc
 import re
+import threading
 from pathlib import Path
 
 import dash
@@ -73,6 +76,8 @@ def create_app() -> dash.Dash:
     auth.register(app.server)  # /login, /logout, the session cookie; refuses production without SECRET_KEY
     admin.register(app.server)  # the data stewards' /admin/import and /admin/imports
     _set_up_before_serving(app)
+    app.server.wsgi_app = _one_version_per_request(app.server.wsgi_app)
+    warm.register(app.server)  # the main pages drawn into the cache at start-up and after every import (CIVMON_WARM)
     return app
 
 
@@ -96,11 +101,27 @@ def _one_version_per_request(wsgi_app):
     return app
 
 
-app = create_app()
-server = app.server
-server.wsgi_app = _one_version_per_request(server.wsgi_app)
-# What start-up built (plotly's validators, the pages, the catalogues, the geometry) lives as long as the process:
-# moved out of the collector's reach, it no longer lengthens full collections (the source of p95 spikes of ~100 ms
-# in bench_queries.py).
-gc.freeze()
-warm.register(server)  # the main pages drawn into the cache at start-up and after every import (CIVMON_WARM)
+_default: dash.Dash | None = None
+_default_lock = threading.Lock()
+
+
+def default() -> dash.Dash:
+    """The process's app, made by create_app at its first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = create_app()
+            # What start-up built (plotly's validators, the pages, the catalogues, the geometry) lives as long as the
+            # process: moved out of the collector's reach, it no longer lengthens full collections (the source of p95
+            # spikes of ~100 ms in bench_queries.py).
+            gc.freeze()
+    return _default
+
+
+def __getattr__(name: str):
+    """`app` and `server`, made when first asked for (PEP 562): importing this module starts nothing."""
+    if name == "app":
+        return default()
+    if name == "server":
+        return default().server
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

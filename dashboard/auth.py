@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from queries import db, settings, users
 
-from . import i18n
+from . import i18n, uploads
 from .i18n import _
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 SESSION_COOKIE = "civmon_session"
 CSRF_FIELD = "csrf_token"
 DEV_KEY_FILE = settings.DATA_DIR / "secret_key"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 bp = flask.Blueprint("civmon_auth", __name__)
 
@@ -203,69 +204,11 @@ def check_csrf() -> None:
 
 # --- the HTML shell ---------------------------------------------------------------------------------
 
-SHELL = """<!DOCTYPE html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>civmon — {{ title }}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
-<link rel="stylesheet" href="/assets/civmon.css">
-</head>
-<body class="admin-body">
-<header><nav class="navbar navbar-expand navbar-dark bg-primary"><div class="container-fluid admin-nav">
-  <a class="navbar-brand" href="{{ home }}"><span class="brand-name">civmon</span><span
-     class="brand-tag d-none d-md-inline">{{ t.tagline }}</span></a>
-  {% if user %}
-  <ul class="navbar-nav flex-wrap">
-    <li class="nav-item"><a class="nav-link px-2{% if active == 'import' %} active{% endif %}"
-        {% if active == 'import' %}aria-current="page"{% endif %} href="{{ links.import }}">{{ t.load }}</a></li>
-    <li class="nav-item"><a class="nav-link px-2{% if active == 'history' %} active{% endif %}"
-        {% if active == 'history' %}aria-current="page"{% endif %} href="{{ links.history }}">{{ t.history }}</a></li>
-  </ul>
-  <form method="post" action="{{ links.logout }}" class="d-flex align-items-center gap-2 ms-auto admin-user">
-    {{ csrf }}<span class="text-white small"><span class="d-none d-md-inline">{{ t.signed_in_as }} </span><strong
-      >{{ user.username }}</strong></span>
-    <button type="submit" class="btn btn-outline-light btn-sm">{{ t.sign_out }}</button>
-  </form>
-  {% endif %}
-</div></nav></header>
-<main class="container-fluid page-body admin-page" id="main">
-{% block content %}{% endblock %}
-</main>
-<footer class="site-footer"><div class="container-fluid">
-  <a href="{{ home }}">{{ t.public_pages }}</a> · <a href="{{ about }}">{{ t.about }}</a>
-</div></footer>
-</body>
-</html>"""
-
 SHELL_TEXTS = {
     "tagline": _("Public authorities and civil society"), "load": _("Load data"), "history": _("Import history"),
     "signed_in_as": _("Signed in as"), "sign_out": _("Sign out"), "public_pages": _("Back to the public pages"),
     "about": _("About the data"),
 }
-
-LOGIN = """{% extends "shell" %}{% block content %}
-<div class="row justify-content-center"><div class="col-12 col-sm-8 col-md-6 col-lg-4">
-<div class="card admin-card mt-4"><div class="card-body">
-<h1 class="h4 mb-1">{{ t.title }}</h1>
-<p class="text-muted small">{{ t.intro }}</p>
-{% if message %}<div class="alert alert-{{ level }} py-2" role="alert" id="login-message">{{ message }}</div>{% endif %}
-<form method="post" action="{{ action }}" novalidate>
-  {{ csrf }}
-  <input type="hidden" name="next" value="{{ next }}">
-  <div class="mb-3"><label class="form-label fw-semibold" for="username">{{ t.username }}</label>
-    <input class="form-control" id="username" name="username" value="{{ username }}" autocomplete="username"
-           maxlength="64" required autofocus></div>
-  <div class="mb-3"><label class="form-label fw-semibold" for="password">{{ t.password }}</label>
-    <input class="form-control" id="password" name="password" type="password" autocomplete="current-password"
-           required></div>
-  <button type="submit" class="btn btn-primary w-100">{{ t.submit }}</button>
-</form>
-<p class="small text-muted mt-3 mb-0">{{ t.accounts }}</p>
-</div></div></div></div>
-{% endblock %}"""
 
 LOGIN_TEXTS = {
     "title": _("Sign in"), "intro": _("For data stewards, who load data into civmon. Everything else is public."),
@@ -273,21 +216,14 @@ LOGIN_TEXTS = {
     "accounts": _("Accounts are created by the operator with the command civmon user add."),
 }
 
-ERROR = """{% extends "shell" %}{% block content %}
-<div class="alert alert-warning mt-4" role="alert" id="admin-error"><h1 class="h5">{{ title }}</h1>
-<p class="mb-0">{{ message }}</p></div>
-{% endblock %}"""
-
-TEMPLATES = {"shell": SHELL, "login.html": LOGIN, "error.html": ERROR}
-
-
 def translated(texts: dict[str, str]) -> dict[str, str]:
     tr = i18n.translator(lang())
     return {k: tr(v) for k, v in texts.items()}
 
 
 def render(title: str, template: str, status: int = 200, texts: dict[str, str] | None = None, **context):
-    """A stewards' page in the shell (Bootstrap and civmon's CSS, the stewards' menu), as a response."""
+    """A stewards' page (a template of dashboard/templates/) in the shell (Bootstrap and civmon's CSS, the stewards'
+    menu), as a response."""
     env = _jinja()
     tr = i18n.translator(lang())
     message = context.pop("message", None)
@@ -304,14 +240,9 @@ def render(title: str, template: str, status: int = 200, texts: dict[str, str] |
 
 @functools.cache
 def _jinja():
+    """The stewards' pages' templates (dashboard/templates/, each extending shell.html), HTML-escaped."""
     import jinja2
-    return jinja2.Environment(loader=jinja2.DictLoader(TEMPLATES), autoescape=True)
-
-
-def add_templates(templates: dict[str, str]) -> None:
-    """Templates of other stewards' pages (dashboard/admin.py), extending "shell"."""
-    TEMPLATES.update(templates)
-    _jinja.cache_clear()
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
 
 
 # --- /login and /logout ------------------------------------------------------------------------------
@@ -361,8 +292,7 @@ def login():
 def logout():
     check_csrf()
     user = current_user()
-    from . import admin
-    admin.discard_pending()
+    uploads.discard_pending()
     users.end_session(db.database(), str(flask.session.get("sid", "")))
     flask.session.clear()
     if user:

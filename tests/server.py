@@ -93,6 +93,8 @@ def get(url: str, timeout: float = 30) -> tuple[int, str]:
             return resp.status, resp.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
+    except OSError as exc:  # nothing listening yet, or no answer in time
+        return 0, str(exc)
 
 
 def page_callback(path: str, search: str) -> dict:

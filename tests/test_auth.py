@@ -10,7 +10,8 @@ import flask
 import pytest
 import sqlalchemy as sa
 
-from queries import cli, migrate, schema as t, users
+from dashboard import cli
+from queries import migrate, schema as t, users
 
 from . import small_dataset
 from .conftest import make_engine

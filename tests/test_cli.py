@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from queries import cli
+from dashboard import cli
 
 from . import small_dataset
 
@@ -62,3 +62,27 @@ def test_cli003_report_table_and_repeated_options(url, capsys):
 def test_cli004_bad_filters_give_one_sentence_and_exit_2(url, capsys, args, message):
     code, out, err = report(url, capsys, *args)
     assert code == 2 and message in err and "Traceback" not in err and out == ""
+
+
+def test_cli020_serve_uses_the_database_it_is_given(url, tmp_path):
+    """`civmon --database-url X serve` serves X, whatever DATABASE_URL says (before: the option was ignored)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from .server import ROOT, free_port, get
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'elsewhere.db'}", "CIVMON_WARM": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "--database-url", url, "serve", "--port",
+                             str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+        while time.monotonic() < deadline and get(base + "/healthz", timeout=2)[0] != 200:
+            time.sleep(0.3)
+        status, body = get(base + "/api/v1/charts/funding-by-county.json?country=RO&year_from=2023&year_to=2024")
+        cluj = next(r for r in json.loads(body)["rows"] if r["region_code"] == "RO-CJ")
+        assert status == 200 and cluj["amount"] == 3500.5
+    finally:
+        proc.terminate()
+        proc.wait(15)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from queries import cli, settings
+from dashboard import cli
+from queries import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

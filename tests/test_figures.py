@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from queries import cli, schema as t
+from dashboard import cli
+from queries import schema as t
 
 from .test_callbacks import _components, cb  # noqa: F401  (fixture)
 

@@ -54,7 +54,7 @@ def assert_summaries_are_a_recount(engine) -> None:
 
 
 def civmon(url: str, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "queries.cli", "--database-url", url, *args], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "dashboard.cli", "--database-url", url, *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
@@ -356,7 +356,7 @@ BOMBS = {
 def civmon_measured(url: str, *args: str, env: dict | None = None) -> tuple[int, str, float, float]:
     """`civmon ARGS` in a process of its own: (exit code, standard error, seconds, peak memory in MB)."""
     # VmHWM, the peak of this process's own memory (ru_maxrss would include the forking pytest's, on Linux)
-    code = ("import re, sys; from queries import cli; rc = cli.main(sys.argv[1:]); "
+    code = ("import re, sys; from dashboard import cli; rc = cli.main(sys.argv[1:]); "
             "print('peak', re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1], file=sys.stderr); "
             "sys.exit(rc)")
     started = time.monotonic()

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from queries import cli, schema as t
+from dashboard import cli
+from queries import schema as t
 from queries.contract import KINDS
 
 from .conftest import ENGINES
@@ -235,16 +236,16 @@ def test_upl012_footer_links_to_the_stewards_sign_in(small_db):
 def test_upl013_what_is_loaded_and_logged_is_the_checked_bytes(steward, small_db, tmp_path, monkeypatch):
     """A file rewritten on the server once Confirm has compared it: the bytes that were checked are loaded, and the
     log records their SHA-256 (before: the rewritten file was loaded under the checked file's digest)."""
-    from dashboard import admin
+    from dashboard import uploads
     checked = upload(steward, GOOD)
     [folder] = uploads_left(tmp_path)
-    snapshot = admin._snapshot
+    snapshot = uploads.snapshot
 
     def then_swapped(path, private):
         copied = snapshot(path, private)
         path.write_text(GOOD.replace("250.00", "999999.00"), encoding="utf-8")
         return copied
-    monkeypatch.setattr(admin, "_snapshot", then_swapped)
+    monkeypatch.setattr(uploads, "snapshot", then_swapped)
     loaded = confirm(steward, checked.get_data(as_text=True))
     assert loaded.status_code == 200
     assert cluj_amount(steward) == 1500 + 500.5 + 250

@@ -124,7 +124,7 @@ def test_warm003_gunicorn_workers_warm_at_start_and_after_a_cli_import(small_db,
 
         grants = tmp_path / "grants.csv"
         grants.write_text(NEW_GRANT, encoding="utf-8")
-        done = subprocess.run([sys.executable, "-m", "queries.cli", "import", "grants", str(grants)], cwd=ROOT, env=env,
+        done = subprocess.run([sys.executable, "-m", "dashboard.cli", "import", "grants", str(grants)], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         _wait_for(served, "warmed 20 views", 4)

@@ -73,7 +73,7 @@ def demo_env(browser, tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'civmon.db'}"}
     env.pop("REDIS_URL", None)
-    civmon = [sys.executable, "-m", "queries.cli"]
+    civmon = [sys.executable, "-m", "dashboard.cli"]
     for args in (["init"], ["demo"]):
         done = subprocess.run(civmon + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, f"civmon {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"

@@ -26,7 +26,7 @@ def steward_server(browser, tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'civmon.db'}", "PYTHONUNBUFFERED": "1",
            "SECRET_KEY": "browser-test-key-" + "0" * 32, "CIVMON_UPLOAD_DIR": str(folder / "uploads")}
     env.pop("REDIS_URL", None)
-    civmon = [sys.executable, "-m", "queries.cli"]
+    civmon = [sys.executable, "-m", "dashboard.cli"]
     for args, stdin in ((["init"], None), (["user", "add", STEWARD, "--password-stdin"], PASSWORD + "\n")):
         done = subprocess.run(civmon + args, cwd=ROOT, env=env, input=stdin, capture_output=True, text=True,
                               timeout=300)

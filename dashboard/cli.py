@@ -1,16 +1,19 @@
-"""The `civmon` command: init, demo, import, report, export, serve.
+"""The `civmon` command: init, demo, import, report, export, user, serve.
 
+It sits above both layers: every command but `serve` is the reporting layer's (queries/), which it imports alone,
+so the commands start quickly; `serve` builds the dashboard's app for the database it is given.
 Exit codes: 0 done, 1 the input was rejected (nothing changed), 2 the command was misused.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from . import db, formats, migrate, registry, settings, users
-from .contract import KINDS, LOAD_ORDER
-from .filters import FilterError, make_filter
+from queries import db, formats, migrate, registry, settings, users
+from queries.contract import KINDS, LOAD_ORDER
+from queries.filters import FilterError, make_filter
 
 REFERENCE_DIR = settings.DATA_DIR / "reference"
 
@@ -20,7 +23,7 @@ def _engine(args):
 
 
 def cmd_init(args) -> int:
-    from . import importer
+    from queries import importer
     engine = _engine(args)
     before, after = migrate.upgrade(engine)
     state = "created" if before is None else ("already at" if before == after else f"upgraded from {before} to")
@@ -38,7 +41,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from . import demo
+    from queries import demo
     engine = _engine(args)
     migrate.upgrade(engine)
     if args.if_empty and demo.has_data(engine):
@@ -80,7 +83,7 @@ def _waiting() -> None:
 
 
 def cmd_import(args) -> int:
-    from . import importer
+    from queries import importer
     result = importer.import_file(_engine(args), args.kind, Path(args.file), dry_run=args.dry_run,
                                   imported_by=_os_user(), on_wait=_waiting)
     if not result.ok:
@@ -116,7 +119,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from . import export
+    from queries import export
     written = export.export_all(_engine(args), Path(args.dir))
     for kind, (path, n) in written.items():
         print(f"{path}: {n:,} rows")
@@ -163,8 +166,10 @@ def cmd_user(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from dashboard.app import app  # the one app instance: callbacks are registered with it
-    app.run(host=args.host, port=args.port, debug=False)
+    if args.database_url:  # the app, its warming thread and its workers' queries all read the setting
+        os.environ["DATABASE_URL"] = args.database_url
+    from dashboard import app
+    app.default().run(host=args.host, port=args.port, debug=False)
     return 0
 
 
