@@ -14,7 +14,6 @@ import re
 import flask
 
 from queries import FilterError, formats, meta
-from queries.money import left_out
 
 from . import charts, framing, i18n, images, provenance, state as st
 
@@ -132,20 +131,15 @@ def _image(chart: charts.Chart, state: st.State, fmt: str) -> flask.Response:
 
 
 def _document(chart: charts.Chart, state: st.State, df) -> dict:
+    """The query's JSON document (queries.formats.document), with the chart, in the view's language, and where the
+    numbers come from."""
     tr = i18n.translator(state.lang)
     info = meta.dataset_info()
-    return {
-        "chart": chart.id, "title": tr(chart.title), "definition": tr(chart.definition),
-        "query": chart.query.id,
-        "filters": {**state.filter.describe(), "lang": state.lang},
-        "filter_summary": provenance.filter_summary(state), "source": provenance.source_line(state),
-        "generated_at": formats.generated_at(),
-        "demo": info.demo is not None, "demo_scale": info.demo, "data_version": info.data_version,
-        "note": charts.rate_note(df, state),
-        "left_out": [{"country": g.country, "currency": g.currency, "years": list(g.years), "grants": g.grants}
-                     for g in left_out(df)],
-        "columns": list(df.columns), "rows": formats.records(df),
-    }
+    return {"chart": chart.id, "title": tr(chart.title), **formats.document(
+        chart.query, state.filter, df, title=tr(chart.title), definition=tr(chart.definition),
+        filters={**state.filter.describe(), "lang": state.lang}, filter_summary=provenance.filter_summary(state),
+        source=provenance.source_line(state), demo=info.demo is not None, demo_scale=info.demo,
+        data_version=info.data_version, note=charts.rate_note(df, state))}
 
 
 def _about(chart: charts.Chart, state: st.State, df) -> list[tuple[str, str]]:

@@ -111,7 +111,7 @@ def cmd_report(args) -> int:
     if args.format == "csv":
         sys.stdout.write(formats.to_csv(df))
     elif args.format == "json":
-        sys.stdout.write(formats.to_json(formats.payload(query, f, df)) + "\n")
+        sys.stdout.write(formats.to_json(formats.document(query, f, df)) + "\n")
     else:
         print(f"{query.title}\n{query.definition}\n")
         sys.stdout.write(formats.to_table(df) if len(df) else "(no rows for these filters)\n")

@@ -104,15 +104,16 @@ def generated_at() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def payload(query: Query, f: Filter, df: pd.DataFrame, *, demo: bool | None = None) -> dict:
-    """The JSON document for a query result: what was asked, when, and the rows."""
-    doc = {"id": query.id, "title": query.title, "definition": query.definition,
-           "filters": f.describe(),
-           "generated_at": generated_at(),
-           "columns": list(df.columns), "rows": records(df)}
-    if demo is not None:
-        doc["demo_data"] = demo
-    return doc
+def document(query: Query, f: Filter, df: pd.DataFrame, **about) -> dict:
+    """The JSON document of a query's result, for the command line and the API alike: which query, for which
+    filters, when, the countries a comparison in euro left out, and the rows; `about` adds to it or overrides
+    (the API's chart, translated title, source line…)."""
+    from .money import left_out
+    return {"query": query.id, "title": query.title, "definition": query.definition, "filters": f.describe(),
+            "generated_at": generated_at(),
+            "left_out": [{"country": g.country, "currency": g.currency, "years": list(g.years), "grants": g.grants}
+                         for g in left_out(df)],
+            **about, "columns": list(df.columns), "rows": records(df)}
 
 
 def to_json(doc: dict) -> str:

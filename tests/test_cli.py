@@ -37,7 +37,7 @@ def test_cli002_report_json_has_nulls_and_the_filters(url, capsys):
     code, out, _ = report(url, capsys, "training-reach", "--region", "RO-BV", "--years", "2023",
                           "--format", "json")
     doc = json.loads(out)
-    assert code == 0 and doc["id"] == "training-reach"
+    assert code == 0 and doc["query"] == "training-reach" and doc["left_out"] == []
     assert doc["filters"]["region"] == ["RO-BV"] and doc["filters"]["year_from"] == 2023
     assert doc["rows"] == [{"year": 2023, "trainings": 0, "participants": 0, "participants_public": 0,
                             "participants_cso": 0, "cso_share_pct": None, "municipalities_reached": 0,
