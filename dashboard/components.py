@@ -361,8 +361,7 @@ def page(state: State, module: str, content, error: str | None = None) -> html.D
 
 def report_link(state: State, content) -> html.A | None:
     """'Printable report': the page's charts, in the page's order and with its filters, on /report."""
-    ids = [i for i in (getattr(n, "id", None) for n in html.Div(content)._traverse())
-           if isinstance(i, str) and i in charts.CHARTS]  # the chart cards' columns
+    ids = placed(content)
     if not ids:
         return None
     return html.A(i18n.translator(state.lang)(_("Printable report")), href=share.report_href(ids, state.search),
@@ -392,6 +391,20 @@ def _guarded(state: State, module: str, build) -> html.Div:
         return page(state, module, None)
     try:
         content = build()
+        rest = [chart_card(chart_id, state, 12) for chart_id in unplaced(page_of(module).get("area"), content)]
     except FilterError as exc:
         return page(state, module, None, error=i18n.filter_message(exc, state.lang))
-    return page(state, module, content)
+    return page(state, module, [*content, dbc.Row(rest)] if rest else content)
+
+
+def placed(content) -> list[str]:
+    """The ids of the charts a page's content shows (their cards' columns carry them)."""
+    return [i for i in (getattr(n, "id", None) for n in html.Div(content)._traverse())
+            if isinstance(i, str) and i in charts.CHARTS]
+
+
+def unplaced(area: str | None, content) -> list[str]:
+    """The charts of an area that its page's layout does not place: a chart added to the registry shows at the foot
+    of its area's page until the layout gives it a place of its own."""
+    shown = set(placed(content))
+    return [chart.id for chart in charts.CHARTS.values() if area and chart.area == area and chart.id not in shown]

@@ -322,7 +322,7 @@ def test_cache008_values_kept_per_data_version_are_safe_across_threads(monkeypat
 
     from queries import meta
     monkeypatch.setattr(meta, "PER_VERSION_SIZE", 4)
-    monkeypatch.setattr(meta, "data_version", lambda engine=None, conn=None: "1")
+    monkeypatch.setattr(meta, "_versioned", lambda conn: (SimpleNamespace(engine="an engine"), "1", conn))
     old_interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # switch threads as often as possible
 

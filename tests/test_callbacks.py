@@ -19,7 +19,8 @@ from dash._utils import AttributeDict
 
 @pytest.fixture(scope="module")
 def cb():
-    import dashboard.app  # noqa: F401  (Dash Pages: pages and callbacks register once the app exists)
+    from dashboard import app  # Dash Pages: pages and callbacks register once the app exists
+    app.default()
     from dashboard import callbacks
     return callbacks
 

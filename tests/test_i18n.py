@@ -158,7 +158,8 @@ def _text(component) -> str:
 
 
 def test_i18n007_funding_page_in_romanian(dashboard_db):
-    import dashboard.app  # noqa: F401  (Dash Pages: pages register after the app exists)
+    from dashboard import app  # Dash Pages: pages register once the app exists
+    app.default()
     from dashboard import callbacks
     import dash
 
@@ -204,7 +205,8 @@ def test_i18n009_messages_about_unusable_parameters_are_translated(query, lang, 
 
 
 def test_i18n010_an_unknown_region_is_explained_in_the_language(dashboard_db):
-    import dashboard.app  # noqa: F401
+    from dashboard import app
+    app.default()
     from dashboard import callbacks
 
     fig, table = callbacks.render_chart("funding-by-year", "?region=XX-99&lang=ru")
@@ -214,12 +216,13 @@ def test_i18n010_an_unknown_region_is_explained_in_the_language(dashboard_db):
 
 def test_i18n011_browser_tab_titles_speak_the_language_of_the_address():
     import dash
-    import dashboard.app  # noqa: F401
+    from dashboard import app
+    app.default()
     from dash._callback_context import context_value
     from dash._utils import AttributeDict
 
     title = next(p["title"] for p in dash.page_registry.values() if p["path"] == "/funding")
-    app = dashboard.app.app.server
+    app = app.default().server
     with app.test_request_context("/funding?lang=bg"):  # the first HTML of the page
         assert title() == "civmon — Финансиране"
     with app.test_request_context("/_dash-update-component", method="POST"):  # Dash Pages' routing callback

@@ -13,8 +13,9 @@ from dash.development.base_component import Component
 
 @pytest.fixture(scope="module")
 def app():
-    import dashboard.app  # noqa: F401  (Dash Pages: pages and callbacks register once the app exists)
-    return dashboard.app
+    from dashboard import app  # Dash Pages: pages and callbacks register once the app exists
+    app.default()
+    return app
 
 
 def nodes(component):

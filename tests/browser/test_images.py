@@ -117,3 +117,15 @@ def test_img006_the_image_speaks_the_language_asked(client):
     from dashboard import charts, i18n
     root = ET.fromstring(client.get("/api/v1/charts/training-reach.svg?lang=ru").get_data())
     assert i18n.translator("ru")(charts.get("training-reach").title) in svg_texts(root)
+
+
+def test_img020_a_chart_added_to_the_registry_has_its_images(client, monkeypatch):
+    """The image half of tests/test_registry.py: a chart added in one registry entry is drawn as PNG and SVG."""
+    from dashboard import charts
+    chart = charts.Chart("funding-by-year", charts.build_money_trend, "amount", "Amount", name="funding-by-year-lines",
+                         heading="Funding over the years, once more")
+    monkeypatch.setitem(charts.CHARTS, chart.id, chart)
+    png = client.get("/api/v1/charts/funding-by-year-lines.png?country=RO")
+    assert png.status_code == 200 and png_size(png.data)[0] == 1000
+    svg = ET.fromstring(client.get("/api/v1/charts/funding-by-year-lines.svg?country=RO").data)
+    assert "Funding over the years, once more" in svg_texts(svg)
