@@ -49,7 +49,7 @@ CARDS: dict[str, tuple[Card, ...]] = {
     "training": (Card("training", "trainings", "range", _("Trainings"), "kpi-trainings"),
                  Card("training", "participants", "range", _("Participants"), "kpi-participants"),
                  Card("training", "cso_share_pct", "range", _("From CSOs"), "kpi-cso"),
-                 Card("training", "reach_pct", "range", _("Municipalities reached"), "kpi-reach")),
+                 Card("training", "reach_pct", "last_year", _("Municipalities reached in {year}"), "kpi-reach")),
 }
 AREAS = tuple(CARDS)
 

@@ -108,9 +108,9 @@ def get_engine(url: str | None = None) -> sa.Engine:
         return engine
     if parsed.drivername == "postgresql":  # plain postgresql:// means psycopg 3 here
         parsed = parsed.set(drivername="postgresql+psycopg")
-    limit = statement_timeout()
-    if limit:  # the server's own limit, on every connection (imports lift it in their transaction)
-        options = f"{parsed.query.get('options', '')} -c statement_timeout={int(limit * 1000)}".strip()
+    limit, options = statement_timeout(), parsed.query.get("options", "")
+    if limit and "statement_timeout" not in options:  # the server's own limit, on every connection (imports lift it
+        options = f"{options} -c statement_timeout={int(limit * 1000)}".strip()  # in their transaction)
         parsed = parsed.update_query_dict({"options": options})
     # pre-ping replaces connections a restarted server broke; a server that does not answer fails in
     # CIVMON_CONNECT_TIMEOUT seconds, and for DOWN_FOR_S afterwards at once

@@ -145,13 +145,22 @@ def _funding_by_county_stmt(scope: Scope) -> sa.Select:
             .group_by(s.c.region1_code, s.c.currency, s.c.year))
 
 
+YEAR_COLUMNS = ("year", "grants") + m.MONEY_COLUMNS + ("competitive_share_pct",)
+
+
 @query("funding-by-year", title="Public funding of NGOs over the years",
        definition="For each year: grants awarded, their amount (in the national currency when the filter "
                   "holds one, else in euro at each year's average rate, between the countries whose grants all "
                   "have a rate) and the share awarded through competitive calls.",
-       area="funding", columns=("year", "grants") + m.MONEY_COLUMNS + ("competitive_share_pct",))
-@m.compared_in_euro(("year", "grants") + m.MONEY_COLUMNS + ("competitive_share_pct",))
+       area="funding", columns=YEAR_COLUMNS)
 def funding_by_year(f: Filter, engine=None) -> pd.DataFrame:
+    return funding_years(f, engine)[list(YEAR_COLUMNS)]
+
+
+@m.compared_in_euro(YEAR_COLUMNS + ("competitive_amount",))
+def funding_years(f: Filter, engine=None) -> pd.DataFrame:
+    """funding-by-year's rows, with the amount awarded through competitive calls, unrounded (the headline figures
+    sum it over a period)."""
     s = t.s_grants
     with connect(engine) as conn:
         scope = resolve(conn, f)
@@ -166,8 +175,9 @@ def funding_by_year(f: Filter, engine=None) -> pd.DataFrame:
     for year in complete_years(f, list(by_year)):
         _, grants, amount, eur, comp_amount, missing = by_year.get(year, (year, 0, 0.0, 0.0, 0.0, 0))
         rows.append({"year": year, "grants": grants, **m.money_values(basis, amount, eur, missing),
-                     "competitive_share_pct": m.share(basis, comp_amount, amount, missing)})
-    return frame(rows, ("year", "grants") + m.MONEY_COLUMNS + ("competitive_share_pct",))
+                     "competitive_share_pct": m.share(basis, comp_amount, amount, missing),
+                     "competitive_amount": None if missing and not basis.national else float(comp_amount)})
+    return frame(rows, YEAR_COLUMNS + ("competitive_amount",))
 
 
 def _funding_mix(f: Filter, engine, column: str, values: tuple[str, ...]) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import datetime as dt
 
 import pandas as pd
 
-from . import consultations, funding, liaison, money, training
+from . import consultations, funding, liaison, meta, money, training
 from .filters import Filter
 from .registry import query
 from .scope import connect, frame, pct, ratio, resolve, rounded
@@ -53,9 +53,13 @@ class _Rows:
         return df
 
 
-def _before(f: Filter, years: tuple[int, int]) -> Filter:
-    """The filter for the period of the same length that ends the year before `years` begin."""
+def _before(f: Filter, years: tuple[int, int], engine) -> Filter | None:
+    """The filter for the period of the same length that ends the year before `years` begin; None when that period
+    ends before the dataset's first year (nothing to ask for)."""
     first, last = years
+    data = meta.dataset_info(engine).years
+    if not data or first - 1 < data[0]:
+        return None
     return f.with_(year_from=2 * first - last - 1, year_to=first - 1, as_of=None)
 
 
@@ -71,20 +75,21 @@ def _total(df: pd.DataFrame, column: str):
     return sum(values)
 
 
-def _flows(f: Filter, engine, per_year, figures, units: dict[str, str]) -> pd.DataFrame:
-    """Headline rows of figures made from an area's per-year table (`per_year(f, engine)`): `figures(rows, g)` gives
-    them for some of its rows and the filter `g` of their period (None for one year's row). Each figure over the
-    range and over its last year, beside the period before it; none before when its first figure (a count) is 0."""
+def _flows(f: Filter, engine, per_year, figures, units: dict[str, str], yearly: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Headline rows of figures made from an area's per-year table (`per_year(f, engine)`): `figures(rows)` gives
+    them for some of its rows. Each figure over the range (but the `yearly` ones, which are a year's) and over its
+    last year, beside the period before it; none before when its first figure (a count) is 0."""
     years = per_year(f, engine)
     out, span = _Rows(), _span(years)
     if span is None:
         return out.frame()
-    before = _before(f, span)
-    now, then = figures(years, f.with_(year_from=span[0], year_to=span[1])), figures(per_year(before, engine), before)
-    last, earlier = figures(years.iloc[-1:], None), figures(years.iloc[-2:-1], None) if len(years) > 1 else None
+    before = _before(f, span, engine)
+    now, then = figures(years), figures(per_year(before, engine)) if before else None
+    last, earlier = figures(years.iloc[-1:]), figures(years.iloc[-2:-1]) if len(years) > 1 else None
     counted = next(iter(units))
     for figure, unit in units.items():
-        out.add(figure, "range", unit, now[figure], then[figure] if then[counted] else None, span)
+        if figure not in yearly:
+            out.add(figure, "range", unit, now[figure], then[figure] if then and then[counted] else None, span)
     for figure, unit in units.items():
         out.add(figure, "last_year", unit, last[figure], earlier[figure] if earlier else None, (span[1], span[1]))
     return out.frame()
@@ -107,19 +112,15 @@ def liaison_headline(f: Filter, engine=None) -> pd.DataFrame:
     with connect(engine) as conn:
         on = liaison.reference_date(conn, resolve(conn, f))
     earlier = on.replace(year=on.year - 1) if not (on.month == 2 and on.day == 29) else dt.date(on.year - 1, 2, 28)
-    now, then = (liaison.liaison_coverage(f.with_(as_of=day), engine) for day in (on, earlier))
-
-    def sums(df):
-        return {c: int(df[c].sum()) for c in ("authorities", "covered", "compliant")}
-    a, b = sums(now), sums(then)
+    (n, covered, compliant), (n0, covered0, compliant0) = liaison.coverage_on(f, (on, earlier), engine)
     out = _Rows()
     for figure, unit, value, previous in (
-            ("authorities", "count", a["authorities"], b["authorities"]),
-            ("covered", "count", a["covered"], b["covered"]),
-            ("coverage_pct", "pct", pct(a["covered"], a["authorities"]), pct(b["covered"], b["authorities"])),
-            ("compliant", "count", a["compliant"], b["compliant"]),
-            ("compliance_pct", "pct", pct(a["compliant"], a["authorities"]), pct(b["compliant"], b["authorities"])),
-            ("without_officer", "count", a["authorities"] - a["covered"], b["authorities"] - b["covered"])):
+            ("authorities", "count", n, n0),
+            ("covered", "count", covered, covered0),
+            ("coverage_pct", "pct", pct(covered, n), pct(covered0, n0)),
+            ("compliant", "count", compliant, compliant0),
+            ("compliance_pct", "pct", pct(compliant, n), pct(compliant0, n0)),
+            ("without_officer", "count", n - covered, n0 - covered0)):
         out.add(figure, "as_of", unit, value, previous, as_of=on)
     return out.frame()
 
@@ -132,31 +133,28 @@ def liaison_headline(f: Filter, engine=None) -> pd.DataFrame:
                   "length before it (compared in euro across currencies, as the funding breakdowns are).",
        area="funding", columns=HEADLINE_COLUMNS)
 def funding_headline(f: Filter, engine=None) -> pd.DataFrame:
-    years = funding.funding_by_year(f, engine)
+    years = funding.funding_years(f, engine)
     out, span = _Rows(), _span(years)
     if span is None:
         return out.frame(money.left_out(years))
-    before = funding.funding_by_year(_before(f, span), engine)
+    before = _before(f, span, engine)
+    earlier = funding.funding_years(before, engine) if before else None
     currency = years["currency"].iloc[-1]
-    same = len(before) == 0 or set(before["currency"]) == {currency}
+    same = earlier is None or set(earlier["currency"]) == {currency}
 
-    def competitive(g: Filter):
-        procedures = funding.funding_by_procedure(g, engine)
-        shares = dict(zip(procedures["procedure"], procedures["share_pct"]))
-        value = shares.get("competitive")
-        return None if value is None or value != value else value
-    out.add("amount", "range", "money", _total(years, "amount"), _total(before, "amount") if len(before) else None,
-            span, currency=currency, comparable=same)
-    out.add("grants", "range", "count", _total(years, "grants"), _total(before, "grants") if len(before) else None,
-            span)
-    out.add("competitive_share_pct", "range", "pct", competitive(f), competitive(_before(f, span)), span)
-    last = (span[1], span[1])
-    earlier = len(years) > 1
+    def competitive(df):  # the amount's share awarded through competitive calls, over the period's years
+        return None if df is None else pct(_total(df, "competitive_amount"), _total(df, "amount"))
+    out.add("amount", "range", "money", _total(years, "amount"), _total(earlier, "amount") if earlier is not None
+            else None, span, currency=currency, comparable=same)
+    out.add("grants", "range", "count", _total(years, "grants"), _total(earlier, "grants") if earlier is not None
+            else None, span)
+    out.add("competitive_share_pct", "range", "pct", competitive(years), competitive(earlier), span)
+    last, several = (span[1], span[1]), len(years) > 1
     for figure, unit, column in (("amount", "money", "amount"), ("grants", "count", "grants"),
                                  ("competitive_share_pct", "pct", "competitive_share_pct")):
-        out.add(figure, "last_year", unit, _one(years, column, -1), _one(years, column, -2) if earlier else None,
+        out.add(figure, "last_year", unit, _one(years, column, -1), _one(years, column, -2) if several else None,
                 last, currency=currency if unit == "money" else None,
-                comparable=unit != "money" or (earlier and years["currency"].iloc[-2] == currency))
+                comparable=unit != "money" or (several and years["currency"].iloc[-2] == currency))
     return out.frame(money.left_out(years))
 
 
@@ -181,31 +179,29 @@ CONSULTATION_UNITS = {"consultations": "count", "comments_per_consultation": "nu
                   "filter and in the last of them, each beside the period of the same length before it.",
        area="consultations", columns=HEADLINE_COLUMNS)
 def consultations_headline(f: Filter, engine=None) -> pd.DataFrame:
-    return _flows(f, engine, consultations.consultation_participation,
-                  lambda years, _g: _consultation_figures(years), CONSULTATION_UNITS)
+    return _flows(f, engine, consultations.consultation_participation, _consultation_figures, CONSULTATION_UNITS)
 
 
 # --- trainings ----------------------------------------------------------------------------------------------------
 
-def _training_figures(years: pd.DataFrame, regions: pd.DataFrame | None) -> dict:
-    """Trainings, participants, the CSOs' share of participants, and the share of municipalities reached (distinct
-    over the period: from the per-region rows when given, else the year's own)."""
+def _training_figures(years: pd.DataFrame) -> dict:
+    """Trainings, participants, the CSOs' share of participants, and the share of municipalities reached in the last
+    of the years."""
     people = _total(years, "participants") or 0
-    reached = (pct(_total(regions, "municipalities_reached") or 0, _total(regions, "municipalities_total") or 0)
-               if regions is not None else (_one(years, "reach_pct", -1) if len(years) else None))
+    reached = _one(years, "reach_pct", -1) if len(years) else None
     return {"trainings": _total(years, "trainings") or 0, "participants": people,
             "cso_share_pct": pct(_total(years, "participants_cso") or 0, people), "reach_pct": reached}
 
 
+# reach_pct is given for the last year only: over a range it would need the range's distinct municipalities, a
+# statement of its own on every page of the area (training-by-region has them per region)
 TRAINING_UNITS = {"trainings": "count", "participants": "count", "cso_share_pct": "pct", "reach_pct": "pct"}
 
 
 @query("training-headline", title="Headline figures: training",
-       definition="Trainings held, their participants, the share of participants from CSOs and the share of "
-                  "municipalities in scope where a training was held, over the years in the filter and in the last "
-                  "of them, each beside the period of the same length before it.",
+       definition="Trainings held, their participants and the share of participants from CSOs, over the years "
+                  "in the filter and in the last of them, and the share of municipalities in scope where a training "
+                  "was held in that last year, each beside the period of the same length before it.",
        area="training", columns=HEADLINE_COLUMNS)
 def training_headline(f: Filter, engine=None) -> pd.DataFrame:
-    def figures(years, g: Filter | None):  # reach over a period: distinct municipalities, from the regions' rows
-        return _training_figures(years, training.training_by_region(g, engine) if g else None)
-    return _flows(f, engine, training.training_reach, figures, TRAINING_UNITS)
+    return _flows(f, engine, training.training_reach, _training_figures, TRAINING_UNITS, yearly=("reach_pct",))

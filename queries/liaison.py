@@ -79,6 +79,29 @@ def _coverage_counts(conn, scope: Scope, on: dt.date, by: str) -> dict:
     return {row.key: row for row in conn.execute(stmt)}
 
 
+def coverage_on(f: Filter, days: tuple[dt.date, ...], engine=None) -> list[tuple[int, int, int]]:
+    """(authorities, covered, compliant) of the authorities in the filter on each of some dates, in one pass over the
+    officers: liaison-coverage's totals over its levels, for the headline figures and the date they compare with."""
+    a, o, rr = t.authorities, t.liaison_officers, t.rank_requirements
+    best = [sa.func.min(sa.case((sa.and_(o.c.appointed_on <= day, sa.or_(o.c.ended_on.is_(None), o.c.ended_on > day)),
+                                 o.c.position_rank))).label(f"best{i}") for i, day in enumerate(days)]
+    active = (sa.select(o.c.authority_id, *best).where(o.c.appointed_on <= max(days))
+              .group_by(o.c.authority_id).subquery("active"))
+    with connect(engine) as conn:
+        frm, _region1, where = _authority_scope(resolve(conn, f))
+        frm = (frm.outerjoin(active, active.c.authority_id == a.c.authority_id)
+               .outerjoin(rr, sa.and_(rr.c.country == a.c.country, rr.c.level == a.c.level)))
+        sums = []
+        for i in range(len(days)):
+            rank = active.c[f"best{i}"]
+            sums += [sa.func.sum(sa.case((rank.is_not(None), 1), else_=0)),
+                     sa.func.sum(sa.case((sa.and_(rank.is_not(None), sa.or_(rr.c.max_position_rank.is_(None),
+                                                                           rank <= rr.c.max_position_rank)), 1),
+                                         else_=0))]
+        row = conn.execute(sa.select(sa.func.count(), *sums).select_from(frm).where(where)).one()
+    return [(int(row[0]), int(row[1 + 2 * i] or 0), int(row[2 + 2 * i] or 0)) for i in range(len(days))]
+
+
 def _coverage_row(authorities: int, covered: int, compliant: int) -> dict:
     return {"authorities": authorities, "covered": covered, "coverage_pct": pct(covered, authorities),
             "compliant": compliant, "compliance_pct": pct(compliant, authorities)}

@@ -34,6 +34,7 @@ def _municipalities_reached(conn, scope: Scope, key_name: str) -> dict:
     if scope.filter.levels:
         mask = functools.reduce(operator.or_, (t.ORGANISER_BITS[level] for level in scope.filter.levels))
         where.append(m.c.organiser_levels.op("&")(mask) != 0)
+    # a municipality is in one level-1 region, so per region (or country) the distinct ones are counted
     reached = sa.func.count() if key_name == "year" else sa.func.count(sa.distinct(m.c.region2_code))
     return dict(conn.execute(sa.select(key, reached).where(*where).group_by(key)).all())
 
