@@ -264,7 +264,7 @@ class ChartView(NamedTuple):
 def chart_view(chart_id: str, state: State) -> ChartView:
     """A chart as a page shows it on arrival. When the cache holds its drawing for this address (someone has seen
     this view of the data), the page arrives with it: no request per chart, and plotly.js draws it as the page
-    mounts (a page of seven charts drawn ~0.3 s sooner, bench/README.md). Otherwise a placeholder, and the store
+    mounts (a page of seven charts drawn ~0.3 s sooner: bench/bench_pages_ab.py). Otherwise a placeholder, and the store
     that makes callbacks.draw_chart (or draw_table) draw it in a request of its own, beside the other charts' on
     another worker; the page's answer is then incomplete, so it is not kept whole (the next one carries the chart)."""
     key = chart_key(chart_id, state.search)

@@ -2,7 +2,7 @@
 
 plotly.graph_objects checks and coerces every property as it is set, and every update_layout walks the whole
 figure: for the small figures of this app that was 20–80 ms a figure, most of the time of an uncached chart
-(bench/README.md). Our figures are our own code, so they are built from whole dicts in one unvalidated step, in
+(bench/bench_dashboard.py). Our figures are our own code, so they are built from whole dicts in one unvalidated step, in
 the canonical form plotly.js reads (``title=dict(text=…)``, not the ``title="…"`` shorthand the validators would
 expand; templates as objects, not names). tests/test_callbacks.py (cb022) holds them to that: every chart, for
 several views and languages, validated afterwards, must give exactly the JSON it was built as.

@@ -1,7 +1,7 @@
 """Warming: the views most readers open first are drawn before anyone asks for them.
 
 A view nobody has seen since the last import costs its first reader every chart's queries (on the national dataset,
-a first visit ~0.3-0.5 s slower than one of a view someone has seen, bench/README.md). So each web process watches
+a first visit ~0.3-0.5 s slower than one of a view someone has seen: bench/bench_warm.py). So each web process watches
 the data version (every CHECK_S seconds) and, at start-up and after every import, whether it came through the
 upload page, `civmon import` or another host, draws into the cache every chart and headline row of the main pages
 (the pages registered with warm=True) for the whole dataset and for each of its countries, then the pages themselves: their first readers get

@@ -203,7 +203,7 @@ login_failures = sa.Table(  # consecutive failed sign-ins per (username, client 
 
 # --- summary tables (derived; kept current by queries.summary) ------------------------------
 #
-# Grain is chosen per query shape (see bench/README.md): each indicator reads the smallest table
+# Grain is chosen per query shape (bench/bench_queries.py times each): each indicator reads the smallest table
 # that still has every dimension its filter needs. `_totals` tables have no year: a query reads
 # them when the filter has no year range, and the year-grain table otherwise.
 #
