@@ -265,8 +265,10 @@ def begin_attempt(engine: Database | sa.Engine, username: str, client: str, now:
     """Before a password is checked: the seconds this attempt must wait (it is then refused and not counted), or 0,
     and the attempt counted as a failure until `clear_failures` says it succeeded. Attempts run one at a time, so
     the count each sees includes every attempt before it."""
-    now, (name, client), f = now or _now(), _key(username, client), t.login_failures
+    (name, client), f = _key(username, client), t.login_failures
     with _one_at_a_time(state_engine(engine)) as conn:
+        # the clock is read once the lock is held: an attempt that waited for it is not older than the last
+        now = now or _now()
         conn.execute(f.delete().where(f.c.last_failure_at < now - FORGET_AFTER))
         wait = _wait(_failures(conn, name, client), now)
         window = _failures(conn, *GLOBAL_KEY)
