@@ -41,10 +41,11 @@ def filter_summary(state: State) -> str:
 SOURCES = _(
     "Regions: ISO 3166-2 codes and names from pycountry (Debian iso-codes). Population: national "
     "statistics offices (Romania: INS census 2021; Bulgaria: NSI census 2021; Serbia: RZS census "
-    "2022; Kazakhstan: Bureau of National Statistics, 1 January 2024, 7 of 20 regions). Exchange "
-    "rates: annual averages of the ECB (RON), the fixed conversion rate (BGN) and the National Bank "
-    "of Serbia (RSD). Maps: Natural Earth admin-1 boundaries (public domain); Kazakhstan as a tile "
-    "grid.")
+    "2022; Kazakhstan: Bureau of National Statistics, 1 January 2023). Exchange rates: annual "
+    "averages of the ECB (RON to 2024; 2025 derived from BNR daily rates), the fixed conversion "
+    "rate (BGN), the National Bank of Serbia (RSD to 2021) and the National Bank of Kazakhstan "
+    "(KZT 2015-2025: daily official rate, mean of monthly averages). Maps: Natural Earth admin-1 "
+    "boundaries (public domain); Kazakhstan as a tile grid.")
 
 
 def source_line(state: State, today: dt.date | None = None) -> str:

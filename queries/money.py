@@ -178,15 +178,16 @@ def _comparable(conn, f: Filter) -> tuple[Filter | None, tuple[RateGap, ...]]:
 def rate_gaps(sums) -> tuple[RateGap, ...]:
     """From (country, currency, year, grants without a euro rate) of the grants in a filter: the countries a
     comparison in euro leaves out, when the grants are in several currencies (none when in one)."""
-    sums = sorted((country, currency, int(year), int(n or 0)) for country, currency, year, n in sums)
-    missing = defaultdict(list)
+    # The same country, currency and year may come once per region: each year is named once
+    missing, currencies = defaultdict(lambda: defaultdict(int)), set()
     for country, currency, year, unconverted in sums:
+        currencies.add(currency)
         if unconverted:
-            missing[(country, currency)].append((year, unconverted))
-    if len({currency for _c, currency, _y, _n in sums}) < 2:
+            missing[(country, currency)][int(year)] += int(unconverted)
+    if len(currencies) < 2:
         return ()
-    return tuple(RateGap(country, currency, tuple(y for y, _n in parts), sum(n for _y, n in parts))
-                 for (country, currency), parts in missing.items())
+    return tuple(RateGap(country, currency, tuple(sorted(years)), sum(years.values()))
+                 for (country, currency), years in sorted(missing.items()))
 
 
 LEFT_OUT = "left_out"  # a result's attrs: the RateGaps of the countries a comparison in euro left out

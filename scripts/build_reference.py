@@ -136,33 +136,36 @@ RS_INCLUDED = {f"RS-{i:02d}" for i in range(0, 25)}
 KZ_SOURCE = {
     "institution": "Bureau of National Statistics, Agency for Strategic Planning and "
                    "Reforms of the Republic of Kazakhstan",
-    "dataset": "Population of the Republic of Kazakhstan by region (current estimate)",
-    "reference_date": "2024-01-01",
+    "dataset": "Population of the Republic of Kazakhstan by region, 1 January 2023 "
+               "(as republished in open-data-kazakhstan/city-population, "
+               "data/city_population.csv, commit 47fd2a3)",
+    "reference_date": "2023-01-01",
     "url": "https://stat.gov.kz/",
-    "national_total": 20_033_842,
+    "national_total": 19_765_004,
 }
-# None = no figure verified for 1 Jan 2024; the cell is left empty.
+# One reference date for all 20 regions (by the 2022 boundaries); the rows sum
+# to the Bureau's published national total for the start of 2023.
 KZ_POPULATION = {
-    "KZ-10": None,        # Abay
-    "KZ-11": None,        # Akmola
-    "KZ-15": None,        # Aktobe
-    "KZ-19": 1_531_167,   # Almaty region
-    "KZ-23": None,        # Atyrau
-    "KZ-27": None,        # West Kazakhstan
-    "KZ-31": 1_222_593,   # Zhambyl
-    "KZ-33": None,        # Zhetisu
-    "KZ-35": 1_135_351,   # Karaganda
-    "KZ-39": None,        # Kostanay
-    "KZ-43": None,        # Kyzylorda
-    "KZ-47": None,        # Mangystau
-    "KZ-55": None,        # Pavlodar
-    "KZ-59": None,        # North Kazakhstan
-    "KZ-61": 2_142_171,   # Turkistan
-    "KZ-62": None,        # Ulytau
-    "KZ-63": None,        # East Kazakhstan
-    "KZ-71": 1_430_105,   # Astana
-    "KZ-75": 2_228_675,   # Almaty city
-    "KZ-79": 1_222_066,   # Shymkent
+    "KZ-10": 610_189,     # Abai
+    "KZ-11": 787_971,     # Akmola
+    "KZ-15": 928_185,     # Aktobe
+    "KZ-19": 1_505_984,   # Almaty region
+    "KZ-23": 693_040,     # Atyrau
+    "KZ-27": 688_091,     # West Kazakhstan
+    "KZ-31": 1_217_955,   # Jambyl
+    "KZ-33": 698_675,     # Jetisu
+    "KZ-35": 1_134_753,   # Karaganda
+    "KZ-39": 832_110,     # Kostanay
+    "KZ-43": 833_531,     # Kyzylorda
+    "KZ-47": 766_956,     # Mangystau
+    "KZ-55": 754_903,     # Pavlodar
+    "KZ-59": 534_024,     # North Kazakhstan
+    "KZ-61": 2_119_063,   # Turkistan
+    "KZ-62": 221_395,     # Ulytau
+    "KZ-63": 730_172,     # East Kazakhstan
+    "KZ-71": 1_354_435,   # Astana (city)
+    "KZ-75": 2_161_695,   # Almaty (city)
+    "KZ-79": 1_191_877,   # Shymkent (city)
 }
 
 POPULATION = {"RO": RO_POPULATION, "BG": BG_POPULATION, "RS": RS_POPULATION, "KZ": KZ_POPULATION}
