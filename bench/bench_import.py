@@ -1,6 +1,8 @@
 """Time the import of a large grants file (default 1,000,000 rows) and print rows/s and peak RSS.
 
     .venv/bin/python bench/bench_import.py --rows 1000000 [--twice]
+    .venv/bin/python bench/bench_import.py --office   # an office's own file: Romanian headers, dates 15.03.2024,
+                                                       # amounts 12.345,67, the council's words, through a mapping
     .venv/bin/python bench/bench_import.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 Without --database-url it uses a new SQLite file in /tmp. A PostgreSQL URL gets a schema of its own
@@ -23,7 +25,7 @@ import numpy as np
 import pycountry
 import sqlalchemy as sa
 
-from queries import db, importer, migrate, summary
+from queries import db, importer, mappings, migrate, summary
 from queries.contract import KINDS
 from queries.vocabulary import DOMAINS, PROCEDURES
 
@@ -53,12 +55,31 @@ def reference_files(directory: Path) -> tuple[list[tuple[str, Path]], list[tuple
     return files, [(t, f"{t}-P", f"{c}-CJ") for t, c in towns]
 
 
-def grants_file(path: Path, rows: int, towns: list[tuple[str, str, str]]) -> Path:
+# An office's own grants spreadsheet: its headers, its words for domains and procedures (read through OFFICE_MAPPING)
+OFFICE_HEADER = ("Nr. contract", "Anul", "Finanțator", "Cod localitate", "Beneficiar", "CUI", "Suma (lei)", "Moneda",
+                 "Domeniul", "Procedura de atribuire", "Data semnării")
+OFFICE_DOMAINS = ("asistență socială", "cultură", "sport", "educație", "tineret", "mediu", "sănătate", "civic",
+                  "culte", "altele")
+OFFICE_PROCEDURES = ("competiție de proiecte", "atribuire directă")
+OFFICE_MAPPING = mappings.Mapping(
+    kind="grants", name="bench: county council spreadsheet", decimal="comma",
+    columns=dict(zip(KINDS["grants"].column_names, OFFICE_HEADER)),
+    values={"domain": dict(zip(OFFICE_DOMAINS, DOMAINS)), "procedure": dict(zip(OFFICE_PROCEDURES, PROCEDURES))})
+
+
+def _office_amount(cents: int) -> str:
+    """12.345,67: grouped thousands, a decimal comma."""
+    return f"{cents // 100:,}".replace(",", ".") + f",{cents % 100:02d}"
+
+
+def grants_file(path: Path, rows: int, towns: list[tuple[str, str, str]], office: bool = False) -> Path:
     """A valid grants CSV of `rows` rows: each town's grants come from its mayor (70%) or its county
-    council, to one of its 200 local NGOs. Written in blocks so the generator stays small too."""
+    council, to one of its 200 local NGOs. Written in blocks so the generator stays small too. `office`: in an
+    office's own form (OFFICE_HEADER), for the import through OFFICE_MAPPING."""
     rng = np.random.default_rng(42)
-    with path.open("w", encoding="utf-8") as f:
-        f.write(",".join(KINDS["grants"].column_names) + "\n")
+    domains, procedures = (OFFICE_DOMAINS, OFFICE_PROCEDURES) if office else (DOMAINS, PROCEDURES)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(",".join(OFFICE_HEADER if office else KINDS["grants"].column_names) + "\n")
         for start in range(0, rows, 100_000):
             n = min(100_000, rows - start)
             town = rng.integers(0, len(towns), n)
@@ -69,6 +90,13 @@ def grants_file(path: Path, rows: int, towns: list[tuple[str, str, str]]) -> Pat
             domain = rng.integers(0, len(DOMAINS), n)
             procedure = rng.integers(0, len(PROCEDURES), n)
             month = rng.integers(1, 13, n)
+            if office:
+                f.writelines(
+                    f"G{i:09d},{y},{towns[t][2] if council else towns[t][1]},{towns[t][0]},Asociatia {r},RO{r:08d},"
+                    f"\"{_office_amount(c)}\",RON,{domains[d]},{procedures[p]},15.{m:02d}.{y}\n"
+                    for i, t, council, y, r, c, d, p, m in zip(range(start, start + n), town, by_council, year, ngo,
+                                                              cents, domain, procedure, month))
+                continue
             f.writelines(
                 f"G{i:09d},{y},{towns[t][2] if council else towns[t][1]},{towns[t][0]},Asociatia {r},RO{r:08d},"
                 f"{c // 100}.{c % 100:02d},RON,{DOMAINS[d]},{PROCEDURES[p]},{y}-{m:02d}-15\n"
@@ -122,6 +150,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file in /tmp")
     parser.add_argument("--twice", action="store_true", help="import the file a second time (all rows replaced)")
+    parser.add_argument("--office", action="store_true", help="the file in an office's own form, through a mapping")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="civmon-bench-") as tmp:
         workdir = Path(tmp)
@@ -133,14 +162,16 @@ def main(argv=None) -> int:
                 result = importer.import_file(engine, kind, path, source="bench")
                 assert result.ok, [str(p) for p in result.problems]
             started = time.perf_counter()
-            path = grants_file(workdir / "grants.csv", args.rows, towns)
-            print(f"generated {args.rows:,} grants ({path.stat().st_size / 1e6:.0f} MB) "
+            path = grants_file(workdir / "grants.csv", args.rows, towns, args.office)
+            form = "an office's own form, through a mapping" if args.office else "the template's form"
+            print(f"generated {args.rows:,} grants in {form} ({path.stat().st_size / 1e6:.0f} MB) "
                   f"in {time.perf_counter() - started:.1f}s")
+            mapping = OFFICE_MAPPING if args.office else None
             spent = time_summaries()
             for attempt in range(2 if args.twice else 1):
                 spent[0] = 0.0
                 started = time.perf_counter()
-                result = importer.import_file(engine, "grants", path, source="bench")
+                result = importer.import_file(engine, "grants", path, source="bench", mapping=mapping)
                 seconds = time.perf_counter() - started
                 assert result.ok, [str(p) for p in result.problems[:5]]
                 print(f"{engine.dialect.name}: imported {result.rows:,} rows (added {result.added:,}, "

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from queries import formats, registry
+from queries.consultations import RANKED_FROM
 from queries.money import left_out
 
 from . import cache, figures, i18n, maps
@@ -247,6 +248,9 @@ def _labels(names, *qualifiers, width: int = 38) -> list[str]:
     return [figures.text(label).replace("\n", "<br>") for label in out]
 
 
+RECORD_COUNTS = ("consultations", "grants", "trainings", "authorities")  # a region's records, by area
+
+
 def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     """Regions ranked by the value, largest on top; a click filters to the region."""
     tr = i18n.translator(state.lang)
@@ -257,7 +261,15 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     if chart.value == "amount" and _several_currencies(df):  # compared in euro, without the countries left out
         value, label = "amount_eur", tr("Amount (EUR)")
         df = df[df["compared"] & df["amount_eur"].notna()]
-    df = df.assign(name=_names(df, state)).sort_values(value, ascending=False, na_position="last")
+    # regions without a record of the area (or without the figure) are left out: a ranking of empty rows says
+    # nothing (the data table keeps every region)
+    records = next((c for c in RECORD_COUNTS if c in df), None)
+    ranked = df[pd.to_numeric(df[value], errors="coerce").notna()
+                & ((pd.to_numeric(df[records], errors="coerce") > 0) if records else True)]
+    empty = len(df) - len(ranked)
+    if ranked.empty:
+        return _empty(chart, state, tr("No region in these filters has records for this ranking."))
+    df = ranked.assign(name=_names(ranked, state)).sort_values(value, ascending=False, na_position="last")
     shown = df.head(RANKING_ROWS).iloc[::-1]
     values = [v for v in df[value] if v is not None and not pd.isna(v)]
     same = _same_value(chart, values, len(df), state)
@@ -265,7 +277,8 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     count = (tr("{shown} of {total} shown; every region is in the data table") if same else
              tr("The {shown} highest of {total}; every region is in the data table"))
     title = count.format(shown=len(shown), total=len(df)) if len(df) > len(shown) else None
-    title = ". ".join(t for t in (same, title) if t) or None
+    left = tr("{count} regions without records left out").format(count=empty) if empty else None
+    title = ". ".join(t for t in (same, title, left) if t) or None
     df = shown
     bars = dict(type="bar", x=df[value], y=_labels(df["name"], list(df["region_code"]), width=60), orientation="h",
                 customdata=df["region_code"], marker=dict(color=PALETTE[0]),
@@ -382,14 +395,41 @@ def _short(name: str, width: int = 38) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
+def _total(df: pd.DataFrame, column: str) -> int:
+    return int(pd.to_numeric(df[column], errors="coerce").fillna(0).sum()) if column in df else 0
+
+
+# (figure's label, column of the records that report it, column of all records); the share on time is over the
+# consultations under a legal minimum, said in other words
+_REPORTED = {"comments": (_("Comments reported for {n} of {m} consultations."), "comments_reported", "consultations"),
+             "debates": (_("Debates reported for {n} of {m} consultations."), "debates_reported", "consultations"),
+             "on_time": (_("On time: {n} of {m} consultations are under a legal minimum."), "with_rule",
+                         "consultations"),
+             "split": (_("Sectors reported for {n} of {m} trainings."), "split_reported", "trainings")}
+
+
+def reported_note(df: pd.DataFrame, state: State, *figures: str) -> str | None:
+    """What a chart's figures are taken over, where some records do not report them (SPEC, Records as they come):
+    'Comments reported for 120 of 2,797 consultations.' A figure every record reports says nothing."""
+    tr, notes = i18n.translator(state.lang), []
+    for name in figures:
+        text, reported, records = _REPORTED[name]
+        n, m = _total(df, reported), _total(df, records)
+        if m and n < m:
+            notes.append(tr(text).format(n=i18n.number(n, state.lang), m=i18n.number(m, state.lang)))
+    return " ".join(notes) or None
+
+
 def build_consultation_trend(chart, df, state):
     return _series(chart, df, state, [("consultations", _("Consultations")),
-                                      ("comments_received", _("Comments received"))], "bar")
+                                      ("comments_received", _("Comments received"))], "bar",
+                   caption=reported_note(df, state, "comments"))
 
 
 def build_consultation_rates(chart, df, state):
     return _series(chart, df, state, [("on_time_pct", _("On time")), ("acceptance_pct", _("Comments accepted")),
-                                      ("debate_pct", _("Public debate held"))], "line", fmt=".1f")
+                                      ("debate_pct", _("Public debate held"))], "line", fmt=".1f",
+                   caption=reported_note(df, state, "on_time", "comments", "debates"))
 
 
 def build_authorities(chart, df, state):
@@ -404,6 +444,31 @@ def build_authorities(chart, df, state):
                               + tr("On time") + ": %{customdata:.1f}%<extra></extra>")
     return figure(bars, **_layout(chart, state, height=max(chart.height, 24 * len(df) + 60),
                                   xaxis=_axis(tr("Consultations"), tickformat=",.0f"), yaxis=_axis(automargin=True)))
+
+
+def build_timeliness(chart, df, state):
+    """Authorities ranked by their share of consultations on time, worst on top, each with its counts and the legal
+    minimum it had to give."""
+    tr = i18n.translator(state.lang)
+    if df.empty:
+        return _empty(chart, state, tr("No authority in these filters has enough consultations under a legal "
+                                       "minimum to be ranked."))
+    df = df.iloc[::-1]  # the worst first, on top
+    names = _authority_labels(df["authority_name"], df["country"], df["region_code"], df["authority_id"], state)
+    counts = [tr("{on_time} of {total} on time; minimum {days} days").format(
+        on_time=i18n.number(o, state.lang), total=i18n.number(n, state.lang), days=i18n.number(d, state.lang))
+        for o, n, d in zip(df["on_time"], df["with_rule"], df["min_comment_days"])]
+    bars = dict(type="bar", x=df["on_time_pct"], y=names, orientation="h", text=counts, textposition="auto",
+                marker=dict(color=PALETTE[0]),
+                hovertemplate="<b>%{y}</b><br>" + tr("On time") + ": %{x:.1f}%<br>%{text}<extra></extra>")
+    minima = sorted({(country, int(d)) for country, d in zip(df["country"], df["min_comment_days"])})
+    caption = tr("Legal minimum for comments: {minima}. Ranked: authorities with at least {count} consultations "
+                 "under it.").format(minima=", ".join(tr("{country} {days} days").format(
+                     country=i18n.country_name(country, state.lang), days=days) for country, days in minima),
+                     count=RANKED_FROM)
+    layout = _layout(chart, state, height=max(chart.height, 26 * len(df) + 90),
+                     xaxis=_axis(tr("On time (%)"), range=[0, 100], ticksuffix="%"), yaxis=_axis(automargin=True))
+    return figure(bars, **_caption(layout, caption, width=70))
 
 
 def build_periods(chart, df, state):
@@ -445,10 +510,17 @@ def build_periods(chart, df, state):
 
 
 def build_training_trend(chart, df, state):
-    df = df.assign(participants_other=df["participants"] - df["participants_public"] - df["participants_cso"]) \
-        if not df.empty else df
+    """Participants stacked by sector; participants of trainings that do not report the split (and others) make the
+    rest, named so, so that the bars' height is every participant and no sector is guessed."""
+    note = reported_note(df, state, "split")
+    if not df.empty:
+        public, cso = (pd.to_numeric(df[c], errors="coerce").fillna(0) for c in ("participants_public",
+                                                                                  "participants_cso"))
+        df = df.assign(participants_public=public, participants_cso=cso,
+                       participants_other=df["participants"] - public - cso)
+    rest = _("Others or sector not reported") if note else _("Others")
     return _series(chart, df, state, [("participants_public", _("Public bodies")), ("participants_cso", _("CSOs")),
-                                      ("participants_other", _("Others"))], "bar", stacked=True)
+                                      ("participants_other", rest)], "bar", stacked=True, caption=note)
 
 
 def build_topics(chart, df, state):
@@ -469,12 +541,15 @@ def build_topics(chart, df, state):
 
 def build_sectors(chart, df, state):
     tr = i18n.translator(state.lang)
+    if df.empty or not _total(df.head(1), "split_reported"):
+        return _empty(chart, state, tr("No training in these filters reports its participants by sector."))
     names = {"public": _("Public bodies"), "cso": _("CSOs"), "other": _("Others")}
     bars = dict(type="bar", x=[tr(names[s]) for s in df["sector"]], y=df["participants"],
                 marker=dict(color=[PALETTE[0], PALETTE[2], PALETTE[7]][: len(df)]),
                 text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                 hovertemplate="%{x}: %{y:,}<extra></extra>")
-    return figure(bars, **_layout(chart, state, yaxis=_axis(tr("Participants"), tickformat=",.0f")))
+    layout = _layout(chart, state, yaxis=_axis(tr("Participants"), tickformat=",.0f"))
+    return figure(bars, **_caption(layout, reported_note(df.head(1), state, "split")))
 
 
 def build_table(chart, df, state):
@@ -529,6 +604,8 @@ CHARTS: dict[str, Chart] = {c.id: c for c in (
       name="consultation-participation-rates", heading=_("On time, accepted comments and debates over the years")),
     C("consultation-periods", build_periods, "consultations", _("Consultations")),
     C("consultations-by-authority", build_authorities, "consultations", _("Consultations")),
+    C("consultations-on-time-by-authority", build_timeliness, "on_time_pct", _("On time (%)"), ".1f", height=420,
+      heading=_("Authorities with the lowest share of consultations on time")),
     # trainings
     C("training-by-region", build_map, "reach_pct", _("Municipalities reached (%)"), ".1f",
       heading=_("Share of municipalities reached by trainings")),

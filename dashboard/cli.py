@@ -83,15 +83,26 @@ def _waiting() -> None:
 
 
 def cmd_import(args) -> int:
-    from queries import importer
+    from queries import importer, mappings
+    try:
+        mapping = mappings.load(args.map, args.kind) if args.map else None
+    except mappings.MappingProblem as exc:
+        print(f"civmon import: {exc}", file=sys.stderr)
+        return 2
     result = importer.import_file(_engine(args), args.kind, Path(args.file), dry_run=args.dry_run,
-                                  imported_by=_os_user(), on_wait=_waiting)
+                                  imported_by=_os_user(), on_wait=_waiting, mapping=mapping, decimal=args.decimal)
     if not result.ok:
         _print_problems(result)
         return 1
     verb = "would load" if args.dry_run else "loaded"
     print(f"{result.file_name}: {verb} {result.rows:,} {args.kind} rows "
           f"({result.added:,} added, {result.replaced:,} replaced).")
+    if result.ignored:
+        print(f"  Columns the mapping does not read, left out: {', '.join(result.ignored)}.")
+    if result.warnings:
+        print("  Loaded, but worth a look (the data-quality page lists them all):")
+        for warning in result.warnings:
+            print(f"    {warning}")
     return 0
 
 
@@ -204,6 +215,13 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("kind", choices=list(KINDS), metavar="KIND", help=", ".join(KINDS))
     i.add_argument("file", metavar="FILE")
     i.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    i.add_argument("--map", metavar="M.toml", help="read the file's own headers and values through a mapping "
+                                                   "(see data/mappings)")
+    separator = i.add_mutually_exclusive_group()
+    separator.add_argument("--decimal-comma", dest="decimal", action="store_const", const="comma",
+                           help="numbers are written 25.000,50: a cell such as 25.000 is twenty-five thousand")
+    separator.add_argument("--decimal-point", dest="decimal", action="store_const", const="point",
+                           help="numbers are written 25,000.50: a cell such as 25.000 is twenty-five")
     i.set_defaults(func=cmd_import)
 
     r = sub.add_parser("report", help="print an indicator table", epilog=_report_help(),

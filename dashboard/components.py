@@ -313,13 +313,26 @@ def _placeholder_figure(height: int) -> dict:
                                    "margin": {"l": 0, "r": 0, "t": 0, "b": 0}}}
 
 
+LONG_TEXT = 60  # characters of a cell shown whole; longer ones are shortened, whole on hover
+
+
 def data_table(df, state: State, page_size: int = 10, table_id=None, label: str | None = None) -> html.Div:
     """The rows as a sortable, paged table, in a box that scrolls sideways when the table is wider than the
     page; the box takes keyboard focus (so it can be scrolled without a mouse) and is named `label`."""
     tr = i18n.translator(state.lang)
     kwargs = {"id": table_id} if table_id else {}
+    rows = charts.rows(df)
+    # long texts (titles run to thousands of characters) end in an ellipsis in their cell, the whole text on hover;
+    # the data keep it whole, so sorting and every export have it
+    long = [c for c in df.columns if any(isinstance(r[c], str) and len(r[c]) > LONG_TEXT for r in rows)]
+    if long:
+        kwargs["tooltip_data"] = [{c: {"value": r[c], "type": "text"} for c in long
+                                   if isinstance(r[c], str) and len(r[c]) > LONG_TEXT} for r in rows]
+        kwargs["tooltip_duration"] = None
+        kwargs["style_data_conditional"] = [{"if": {"column_id": c}, "maxWidth": "24em", "overflow": "hidden",
+                                             "textOverflow": "ellipsis", "whiteSpace": "nowrap"} for c in long]
     table = dash_table.DataTable(
-        data=charts.rows(df), columns=[{"name": c, "id": c} for c in df.columns],
+        data=rows, columns=[{"name": c, "id": c} for c in df.columns],
         sort_action="native", page_size=page_size,
         style_cell={"fontFamily": "inherit", "fontSize": "13px", "padding": "4px 8px", "textAlign": "left"},
         style_header={"fontWeight": "600", "backgroundColor": "#f1f3f5"},
@@ -376,22 +389,24 @@ def safe_run(query_id: str, state: State):
         return None, i18n.filter_message(exc, state.lang)
 
 
-def guarded(state: State, module: str, build) -> html.Div:
+def guarded(state: State, module: str, build, leave_out: tuple[str, ...] = ()) -> html.Div:
     """The page registered by `module`, or the explained empty view when the address names something unknown;
     through the cache (keyed by page, address and data version: the filter bar and headline cards cost 15–30 ms to
     build). An address that cannot be used is explained afresh each time: its variants are endless, and explaining
     costs nothing."""
     if state.error:
-        return _guarded(state, module, build)
-    return cache.cached("page", (module, state.search), lambda: _guarded(state, module, build))
+        return _guarded(state, module, build, leave_out)
+    return cache.cached("page", (module, state.search), lambda: _guarded(state, module, build, leave_out))
 
 
-def _guarded(state: State, module: str, build) -> html.Div:
+def _guarded(state: State, module: str, build, leave_out: tuple[str, ...] = ()) -> html.Div:
+    """`leave_out`: charts of the area the view has no use for (a county map of central authorities)."""
     if state.error:
         return page(state, module, None)
     try:
         content = build()
-        rest = [chart_card(chart_id, state, 12) for chart_id in unplaced(page_of(module).get("area"), content)]
+        rest = [chart_card(chart_id, state, 12) for chart_id in unplaced(page_of(module).get("area"), content)
+                if chart_id not in leave_out]
     except FilterError as exc:
         return page(state, module, None, error=i18n.filter_message(exc, state.lang))
     return page(state, module, [*content, dbc.Row(rest)] if rest else content)

@@ -122,6 +122,24 @@ def _no_minimum(state: State) -> str | None:
     return tr("No legal minimum recorded: {countries}").format(countries=", ".join(names)) if names else None
 
 
+def coverage_text(row: dict | None, lang: str) -> str | None:
+    """'reported for 120 of 2,797': a figure taken over the records that report what it needs, when some do not
+    (the share on time: those under a legal minimum)."""
+    if row is None or row["reported"] is None or not row["records"] or row["reported"] >= row["records"]:
+        return None
+    tr = i18n.translator(lang)
+    text = tr("under a legal minimum: {n} of {m}") if row["figure"] == "on_time_pct" else tr("reported for {n} of {m}")
+    return text.format(n=i18n.number(row["reported"], lang), m=i18n.number(row["records"], lang))
+
+
+def _value(row: dict | None, lang: str) -> str:
+    """The figure; for a share on time where no consultation is under a legal minimum, the words that say so."""
+    if row is not None and row["value"] is None and row["figure"] == "on_time_pct" and row["records"] \
+            and not row["reported"]:
+        return i18n.translator(lang)("no legal minimum")
+    return value_text(row, lang)
+
+
 def _notes(*notes) -> str | None:
     return " · ".join(n for n in notes if n) or None
 
@@ -139,11 +157,11 @@ def cards(area: str, state: State) -> dbc.Row:
         df, found = rows[card.area]
         row = found.get((card.figure, card.period))
         definition = tr(registry.get(f"{card.area}-headline").definition)
-        note = _notes(period_text(row, state.lang), change_text(row, state.lang),
+        note = _notes(period_text(row, state.lang), change_text(row, state.lang), coverage_text(row, state.lang),
                       _without(df, state.lang) if card.area == "funding" else None,
                       _no_minimum(state) if card.figure == "on_time_pct" else None)
         label = tr(card.label).format(year=row["year_to"] if row and row["year_to"] else "")
-        out.append(c.kpi(label, value_text(row, state.lang), definition, card.id, note))
+        out.append(c.kpi(label, _value(row, state.lang), definition, card.id, note))
     return dbc.Row(out)
 
 

@@ -8,6 +8,7 @@ location.origin + location.pathname) at the moment it copies them.
 from __future__ import annotations
 
 import html
+from urllib.parse import quote
 
 ORIGIN = "{origin}"  # the site's origin, e.g. https://civmon.example.org
 PAGE = "{page}"      # the current page's address without its query, e.g. https://civmon.example.org/funding
@@ -47,3 +48,8 @@ def report_href(chart_ids, search: str) -> str:
     """The printable report of these charts, in this order, for the view's filters."""
     rest = search.lstrip("?")
     return "/report?charts=" + ",".join(chart_ids) + (f"&{rest}" if rest else "")
+
+
+def record_href(kind: str, record_id: str, search: str) -> str:
+    """The address of one record's page (dashboard/pages/record.py), in the view's filters and language."""
+    return f"/data/record/{kind}/{quote(str(record_id), safe='')}{search}"

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from .contract import KINDS, LOAD_ORDER, Kind
+from .conventions import one_way
 
 
 def _text(column, value) -> str:
@@ -25,8 +26,8 @@ def _text(column, value) -> str:
         return "true" if value else "false"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if column.type == "rate":
-        return repr(float(value))
+    if column.type == "rate":  # never a number that reads two ways (conventions)
+        return one_way(repr(float(value)))
     return str(value)
 
 

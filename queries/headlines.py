@@ -21,7 +21,10 @@ from .registry import query
 from .scope import connect, frame, pct, ratio, resolve, rounded
 
 HEADLINE_COLUMNS = ("figure", "period", "year_from", "year_to", "as_of", "value", "unit", "currency", "previous",
-                    "change")
+                    "change", "reported", "records")
+# reported, records: a figure taken over the records that report what it needs (SPEC, Records as they come) says how
+# many did of how many there are (comments per consultation: consultations reporting comments, of all); a figure
+# over every record leaves both empty
 UNITS = ("count", "money", "pct", "number")  # number: a ratio such as comments per consultation, one decimal
 
 
@@ -41,11 +44,12 @@ class _Rows:
         self.rows: list[dict] = []
 
     def add(self, figure: str, period: str, unit: str, value, previous, years=(None, None), as_of=None,
-            currency: str | None = None, comparable: bool = True) -> None:
+            currency: str | None = None, comparable: bool = True, basis=(None, None)) -> None:
         self.rows.append({"figure": figure, "period": period, "year_from": years[0], "year_to": years[1],
                           "as_of": as_of.isoformat() if as_of else None, "value": value, "unit": unit,
                           "currency": currency, "previous": previous,
-                          "change": change(unit, value, previous) if comparable else None})
+                          "change": change(unit, value, previous) if comparable else None,
+                          "reported": basis[0], "records": basis[1]})
 
     def frame(self, left_out=()) -> pd.DataFrame:
         df = frame(self.rows, HEADLINE_COLUMNS)
@@ -76,22 +80,30 @@ def _total(df: pd.DataFrame, column: str):
 
 
 def _flows(f: Filter, engine, per_year, figures, units: dict[str, str], yearly: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Headline rows of figures made from an area's per-year table (`per_year(f, engine)`): `figures(rows)` gives
-    them for some of its rows. Each figure over the range (but the `yearly` ones, which are a year's) and over its
-    last year, beside the period before it; none before when its first figure (a count) is 0."""
+    """Headline rows of figures made from an area's per-year table (`per_year(f, engine)`): `figures(rows, period,
+    engine)` gives them for some of its rows, those of the filter `period`, each as (value, (reported, records)).
+    Each figure over the range (but the `yearly` ones, which are a year's) and over its last year, beside the period
+    before it; none before when its first figure (a count) is 0."""
     years = per_year(f, engine)
     out, span = _Rows(), _span(years)
     if span is None:
         return out.frame()
     before = _before(f, span, engine)
-    now, then = figures(years), figures(per_year(before, engine)) if before else None
-    last, earlier = figures(years.iloc[-1:]), figures(years.iloc[-2:-1]) if len(years) > 1 else None
+
+    def of(rows, first, last):
+        return figures(rows, f.with_(year_from=first, year_to=last, as_of=None), engine)
+    now = of(years, *span)
+    then = figures(per_year(before, engine), before, engine) if before else None
+    last = of(years.iloc[-1:], span[1], span[1])
+    earlier = of(years.iloc[-2:-1], span[1] - 1, span[1] - 1) if len(years) > 1 else None
     counted = next(iter(units))
     for figure, unit in units.items():
         if figure not in yearly:
-            out.add(figure, "range", unit, now[figure], then[figure] if then and then[counted] else None, span)
+            out.add(figure, "range", unit, now[figure][0], then[figure][0] if then and then[counted][0] else None,
+                    span, basis=now[figure][1])
     for figure, unit in units.items():
-        out.add(figure, "last_year", unit, last[figure], earlier[figure] if earlier else None, (span[1], span[1]))
+        out.add(figure, "last_year", unit, last[figure][0], earlier[figure][0] if earlier else None,
+                (span[1], span[1]), basis=last[figure][1])
     return out.frame()
 
 
@@ -160,13 +172,16 @@ def funding_headline(f: Filter, engine=None) -> pd.DataFrame:
 
 # --- consultations ----------------------------------------------------------------------------------------------
 
-def _consultation_figures(df: pd.DataFrame) -> dict:
-    """Consultations, comments per consultation, share of comments accepted and share on time, from the sums of
-    consultation-participation rows."""
-    n, comments = _total(df, "consultations") or 0, _total(df, "comments_received") or 0
-    return {"consultations": n, "comments_per_consultation": ratio(comments, n, 1),
-            "acceptance_pct": pct(_total(df, "comments_accepted") or 0, comments),
-            "on_time_pct": pct(_total(df, "on_time") or 0, n)}
+def _consultation_figures(_rows: pd.DataFrame, period: Filter, engine) -> dict:
+    """Consultations, comments per consultation, share of comments accepted and share on time over the period, each
+    over the consultations that report what it needs (a ratio over several years is the ratio of their sums)."""
+    total = consultations.participation_total(period, engine)
+    n = total["consultations"]
+    return {"consultations": (n, (None, None)),
+            "comments_per_consultation": (ratio(total["comments_received"], total["comments_reported"], 1),
+                                          (total["comments_reported"], n)),
+            "acceptance_pct": (total["acceptance_pct"], (total["accepted_reported"], n)),
+            "on_time_pct": (total["on_time_pct"], (total["with_rule"], n))}
 
 
 CONSULTATION_UNITS = {"consultations": "count", "comments_per_consultation": "number", "acceptance_pct": "pct",
@@ -184,13 +199,14 @@ def consultations_headline(f: Filter, engine=None) -> pd.DataFrame:
 
 # --- trainings ----------------------------------------------------------------------------------------------------
 
-def _training_figures(years: pd.DataFrame) -> dict:
-    """Trainings, participants, the CSOs' share of participants, and the share of municipalities reached in the last
-    of the years."""
-    people = _total(years, "participants") or 0
-    reached = _one(years, "reach_pct", -1) if len(years) else None
-    return {"trainings": _total(years, "trainings") or 0, "participants": people,
-            "cso_share_pct": pct(_total(years, "participants_cso") or 0, people), "reach_pct": reached}
+def _training_figures(years: pd.DataFrame, period: Filter, engine) -> dict:
+    """Trainings, participants, the CSOs' share of participants (over the trainings that report the split), and the
+    share of municipalities reached in the last of the years."""
+    cso = training.training_participants_by_sector(period, engine).set_index("sector").loc["cso"]
+    n = _total(years, "trainings") or 0
+    return {"trainings": (n, (None, None)), "participants": (_total(years, "participants") or 0, (None, None)),
+            "cso_share_pct": (cso["share_pct"], (int(cso["split_reported"]), n)),
+            "reach_pct": (_one(years, "reach_pct", -1) if len(years) else None, (None, None))}
 
 
 # reach_pct is given for the last year only: over a range it would need the range's distinct municipalities, a

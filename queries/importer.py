@@ -24,7 +24,7 @@ import pandas as pd
 import pycountry
 import sqlalchemy as sa
 
-from . import db, schema, settings, sources, summary
+from . import conventions, db, mappings, quality, schema, settings, sources, summary
 from .db import Database
 from .contract import KINDS, LOAD_ORDER, Column, Kind
 from .sources import Chunk, FileProblem, Problem
@@ -47,10 +47,26 @@ class ImportResult:
     dry_run: bool = False
     imported_by: str | None = None  # recorded in the import log
     busy: bool = False  # not loaded because another import was running (the file itself may be fine)
+    decimal: str | None = None  # the file's declared decimal separator: "comma", "point" or None (not declared)
+    ignored: list[str] = field(default_factory=list)  # the file's columns a mapping does not read
+    warnings: list["Finding"] = field(default_factory=list)  # what loaded but deserves a look (queries.quality)
 
     @property
     def ok(self) -> bool:
         return self.problem_count == 0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Records of the file one data-quality check finds (queries.quality): how many, the first few ids."""
+    check: str
+    title: str
+    count: int
+    ids: list[str]
+
+    def __str__(self) -> str:
+        more = f", and {self.count - len(self.ids):,} more" if self.count > len(self.ids) else ""
+        return f"{self.title}: {self.count:,} ({', '.join(self.ids)}{more})"
 
 
 class _Rejected(Exception):
@@ -102,11 +118,15 @@ def _check_header(kind: Kind, header: list[str]) -> None:
         raise FileProblem(f"Columns named more than once in the header: {', '.join(twice)}.")
     unknown = [h for h in named if h not in kind.column_names]
     missing = [c for c in kind.required if c not in named]
-    sentences = ([f"Unknown columns: {', '.join(unknown)}."] if unknown else []) + \
-                ([f"Missing required columns: {', '.join(missing)}."] if missing else [])
-    if sentences:
-        sentences.append(f"The {kind.name} template's columns are: {', '.join(kind.column_names)}.")
-        raise FileProblem(" ".join(sentences))
+    columns = f"the {kind.name} template's columns are: {', '.join(kind.column_names)}"
+    if unknown:  # one sentence: each unknown header with the column it may have meant
+        free = [c for c in kind.column_names if c not in named] or list(kind.column_names)
+        raise FileProblem("Unknown columns: " + ", ".join(f"{h} (closest: {mappings.closest(h, free)})" for h in unknown)
+                          + (f"; missing required columns: {', '.join(missing)}" if missing else "")
+                          + f"; {columns} (a file with its own headers loads through a mapping: --map, or a mapping "
+                            "saved on the upload page).")
+    if missing:
+        raise FileProblem(f"Missing required columns: {', '.join(missing)}. {columns[0].upper()}{columns[1:]}.")
 
 
 # --- checking cells ---------------------------------------------------------------------------
@@ -180,23 +200,46 @@ def _lengths(values: np.ndarray) -> np.ndarray:
     return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
-def _text(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
+def _canonical(cells: _Cells, odd: np.ndarray, read: Callable[[str], tuple[str | None, str | None]],
+               reason: str | None) -> None:
+    """Cells written in one of the offices' own forms (`odd`) rewritten in the contract's, each distinct value read
+    once: `read(text)` gives (the canonical text, None), or (None, why) for a value that cannot be read, which fails
+    with its own reason, else with `reason` (None: left as it is, for the column's own checks to explain)."""
+    odd = odd & cells.ok
+    if not odd.any():
+        return
+    where = np.flatnonzero(odd)
+    codes, uniques = pd.factorize(cells.v[where])
+    read_values = [read(v) for v in uniques]
+    canonical = np.array([c for c, _why in read_values], dtype=object)[codes]
+    why = np.array([w or reason for _c, w in read_values], dtype=object)[codes]
+    read_ok = np.array([c is not None for c in canonical], dtype=bool)
+    cells.v = cells.v.copy()
+    cells.v[where[read_ok]] = canonical[read_ok]
+    for text in pd.unique(why[~read_ok & (why != None)]):  # noqa: E711 (element-wise)
+        bad = np.zeros(len(cells.v), dtype=bool)
+        bad[where[~read_ok & (why == text)]] = True
+        cells.fail(bad, text)
+
+
+def _text(col: Column, cells: _Cells, limit: int | None, decimal: str | None = None) -> pd.Series:
     if limit:
-        cells.fail(_lengths(cells.v) > limit, f"is longer than {limit} characters")
+        cells.fail(_lengths(cells.v) > limit, f"is longer than {limit:,} characters")
     if col.name in _NAMED_CODES:
         good, reason = _NAMED_CODES[col.name]
         cells.fail(~good(cells.v), reason)
     return cells.strings()
 
 
-def _enum(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
+def _enum(col: Column, cells: _Cells, limit: int | None, decimal: str | None = None) -> pd.Series:
     cells.fail(~_each_distinct(frozenset(col.choices).__contains__, cells.v),
                f"must be one of: {', '.join(col.choices)}")
     return cells.strings()
 
 
-def _int(col: Column, cells: _Cells, type_max: int | None) -> pd.Series:
-    cells.fail(~_each_distinct(_is_int, cells.v), "must be a whole number")
+def _int(col: Column, cells: _Cells, type_max: int | None, decimal: str | None = None) -> pd.Series:
+    _canonical(cells, ~_each_distinct(_is_int, cells.v),
+               lambda v: conventions.read_number(v, decimal, whole=True), "must be a whole number")
     cells.fail(_lengths(cells.v) > 16, "is too large")
     n = cells.numbers(np.int64)
     low, high = col.min, min(v for v in (col.max, type_max) if v is not None)
@@ -212,21 +255,24 @@ def _int(col: Column, cells: _Cells, type_max: int | None) -> pd.Series:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _date(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
-    """Strict YYYY-MM-DD: ten characters that pandas parses with that exact format."""
+def _date(col: Column, cells: _Cells, limit: int | None, decimal: str | None = None) -> pd.Series:
+    """A date in one of conventions.DATE_FORMS, then strictly YYYY-MM-DD: ten characters that pandas parses with
+    that exact format."""
+    _canonical(cells, ~_each_distinct(_ISO_DATE.fullmatch, cells.v), lambda v: (conventions.read_date(v), None),
+               f"must be a date written {conventions.DATE_FORMS}")
     parsed = pd.to_datetime(pd.Series(np.where(cells.ok, cells.v, None)), format="%Y-%m-%d", errors="coerce")
     bad = (parsed.isna().to_numpy() | (_lengths(cells.v) != 10)) & cells.ok
     shape = np.zeros(len(bad), dtype=bool)
     shape[bad] = ~_each(_ISO_DATE.fullmatch, cells.v[bad])
-    cells.fail(shape, "must be a date written YYYY-MM-DD")
+    cells.fail(shape, f"must be a date written {conventions.DATE_FORMS}")
     cells.fail(bad, "is not a real date")
     return pd.Series(np.where(cells.ok, cells.v, None), dtype="str")
 
 
-def _bool(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
-    lower = np.array([v.lower() for v in cells.v], dtype=object)
-    cells.fail(~_each_distinct(frozenset(("true", "false")).__contains__, lower), "must be true or false")
-    return pd.Series(lower == "true", dtype="boolean").where(cells.ok)
+def _bool(col: Column, cells: _Cells, limit: int | None, decimal: str | None = None) -> pd.Series:
+    _canonical(cells, np.ones(len(cells.v), dtype=bool), lambda v: (conventions.read_bool(v), None),
+               f"must be one of {conventions.BOOL_FORMS}")
+    return pd.Series(cells.v == "true", dtype="boolean").where(cells.ok)
 
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -236,17 +282,20 @@ _MAX_DIGITS = 13  # before the decimal point; keeps cents exact in a float and i
 def _number_problem(value: str, decimals: int | None, example: str) -> str:
     """Why a value that failed the quick pattern is not an acceptable positive number."""
     if not _NUMBER.fullmatch(value):
-        return f"must be a number like {example} (a dot for decimals, no thousands separators)"
+        return f"must be a number such as {example} or {example.replace('.', ',')}"
     whole, _, fraction = value.lstrip("-").partition(".")
     if decimals is not None and len(fraction) > decimals:
         return f"must have at most {decimals} decimals"
     return "is too large"
 
 
-def _positive_number(cells: _Cells, decimals: int | None, example: str) -> pd.Series:
+def _positive_number(cells: _Cells, decimals: int | None, example: str, decimal: str | None) -> pd.Series:
     places = r"\d+" if decimals is None else r"\d{1,%d}" % decimals
-    quick = re.compile(r"-?\d{1,%d}(?:\.%s)?" % (_MAX_DIGITS, places))
-    bad = ~_each(quick.fullmatch, cells.v) & cells.ok
+    # the contract's own form, but for a value that also reads as grouped thousands (117.307)
+    quick = re.compile(r"(?!-?[1-9]\d{0,2}\.\d{3}$)-?\d{1,%d}(?:\.%s)?" % (_MAX_DIGITS, places))
+    _canonical(cells, ~_each(quick.fullmatch, cells.v), lambda v: conventions.read_number(v, decimal), None)
+    plain = re.compile(r"-?\d{1,%d}(?:\.%s)?" % (_MAX_DIGITS, places))
+    bad = ~_each(plain.fullmatch, cells.v) & cells.ok
     reasons = pd.Series([_number_problem(v, decimals, example) for v in cells.v[bad]], dtype=object)
     for reason in reasons.unique():
         where = np.zeros(len(cells.v), dtype=bool)
@@ -257,12 +306,12 @@ def _positive_number(cells: _Cells, decimals: int | None, example: str) -> pd.Se
     return pd.Series(n).where(cells.ok)
 
 
-def _money(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
-    return (_positive_number(cells, 2, col.example) * 100).round().astype("Int64")
+def _money(col: Column, cells: _Cells, limit: int | None, decimal: str | None = None) -> pd.Series:
+    return (_positive_number(cells, 2, col.example, decimal) * 100).round().astype("Int64")
 
 
-def _rate(col: Column, cells: _Cells, limit: int | None) -> pd.Series:
-    return _positive_number(cells, None, col.example)
+def _rate(col: Column, cells: _Cells, limit: int | None, decimal: str | None = None) -> pd.Series:
+    return _positive_number(cells, None, col.example, decimal)
 
 
 _PARSERS = {"text": _text, "code": _text, "enum": _enum, "int": _int, "date": _date, "bool": _bool,
@@ -278,12 +327,12 @@ def _limit(col: Column, table: sa.Table) -> int | None:
 
 
 def _parse_column(col: Column, table: sa.Table, values: np.ndarray, rows: np.ndarray,
-                  problems: _Problems) -> pd.Series:
+                  problems: _Problems, decimal: str | None = None) -> pd.Series:
     """Typed values of one column (NA where empty or invalid), reporting every bad cell."""
     cells = _Cells(values)
     if col.required:
         problems.add_mask(rows, values == "", col.name, "is required")
-    typed = _PARSERS[col.type](col, cells, _limit(col, table))
+    typed = _PARSERS[col.type](col, cells, _limit(col, table), decimal)
     for bad, reason in cells.failures:
         problems.add_mask(rows, bad, col.name, reason)
     return typed
@@ -296,8 +345,17 @@ class _RowRule:
     """A rule over the typed values of one row: `bad` marks the rows that break it."""
     kind: str
     column: str
-    bad: Callable[[pd.DataFrame], pd.Series]
+    bad: Callable[[pd.DataFrame, dict[str, np.ndarray]], pd.Series]  # typed values, empty cells per column
     reason: str
+
+
+_SECTORS = ("participants_public", "participants_cso", "participants_other")
+
+
+def _blank(blank: dict[str, np.ndarray], columns: tuple[str, ...]) -> np.ndarray:
+    """Rows whose cells in `columns` were all empty in the file (a cell that failed its own check is not empty: it was
+    reported already)."""
+    return np.logical_and.reduce([blank[c] for c in columns])
 
 
 def _not_subdivision(f: pd.DataFrame) -> pd.Series:
@@ -305,22 +363,27 @@ def _not_subdivision(f: pd.DataFrame) -> pd.Series:
 
 
 _ROW_RULES = (
-    _RowRule("regions", "code", lambda f: (f.level == 1) & _not_subdivision(f),
+    _RowRule("regions", "code", lambda f, blank: (f.level == 1) & _not_subdivision(f),
              "must be an ISO 3166-2 subdivision code of the region's country (like RO-CJ) for a level-1 region"),
-    _RowRule("regions", "parent_code", lambda f: (f.level == 1) & f.parent_code.notna(),
+    _RowRule("regions", "parent_code", lambda f, blank: (f.level == 1) & f.parent_code.notna(),
              "must be empty for a level-1 region"),
-    _RowRule("regions", "parent_code", lambda f: (f.level == 2) & f.parent_code.isna(),
+    _RowRule("regions", "parent_code", lambda f, blank: (f.level == 2) & f.parent_code.isna(),
              "is required for a level-2 region"),
     _RowRule("authorities", "region_code",
-             lambda f: f.level.notna() & (f.level != "central") & f.region_code.isna(),
+             lambda f, blank: f.level.notna() & (f.level != "central") & f.region_code.isna(),
              "is required unless level is central"),
-    _RowRule("liaison_officers", "ended_on", lambda f: f.ended_on < f.appointed_on,
+    _RowRule("liaison_officers", "ended_on", lambda f, blank: f.ended_on < f.appointed_on,
              "must not be before appointed_on"),
-    _RowRule("currencies", "to_year", lambda f: f.to_year < f.from_year, "must not be before from_year"),
-    _RowRule("consultations", "comments_deadline", lambda f: f.comments_deadline < f.published_on,
+    _RowRule("currencies", "to_year", lambda f, blank: f.to_year < f.from_year, "must not be before from_year"),
+    _RowRule("consultations", "comments_deadline", lambda f, blank: f.comments_deadline < f.published_on,
              "must not be before published_on"),
-    _RowRule("consultations", "comments_accepted", lambda f: f.comments_accepted > f.comments_received,
+    _RowRule("consultations", "comments_accepted", lambda f, blank: f.comments_accepted > f.comments_received,
              "must not be greater than comments_received"),
+    _RowRule("trainings", "participants_total", lambda f, blank: _blank(blank, ("participants_total",) + _SECTORS),
+             "is required when no sector count (participants_public, participants_cso, participants_other) is given"),
+    _RowRule("trainings", "participants_total",
+             lambda f, blank: f.participants_total < f[list(_SECTORS)].fillna(0).sum(axis=1),
+             "must be at least participants_public + participants_cso + participants_other"),
 )
 
 
@@ -330,8 +393,10 @@ def _stripped(chunk: Chunk) -> dict[str, np.ndarray]:
             for name in chunk.frame.columns}
 
 
-def _check_chunk(kind: Kind, chunk: Chunk, problems: _Problems) -> tuple[np.ndarray, pd.DataFrame]:
-    """Row numbers and typed values of the chunk's non-empty rows, after reporting their problems."""
+def _check_chunk(kind: Kind, chunk: Chunk, problems: _Problems,
+                 decimal: str | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+    """Row numbers and typed values of the chunk's non-empty rows, after reporting their problems. `decimal`: the
+    file's declared decimal separator (conventions.DECIMAL_SEPARATORS), or None."""
     problems.add(chunk.problems, len(chunk.problems))
     cells = _stripped(chunk)
     keep = ~np.logical_and.reduce([v == "" for v in cells.values()])
@@ -339,10 +404,11 @@ def _check_chunk(kind: Kind, chunk: Chunk, problems: _Problems) -> tuple[np.ndar
     for name in (n for n in cells if n.startswith("\x00")):
         problems.add_mask(rows, cells[name] != "", None, "has a value in a column whose header is empty")
     empty = np.full(len(rows), "", dtype=object)
-    typed = pd.DataFrame({c.name: _parse_column(c, kind.table, cells.get(c.name, empty), rows, problems)
+    typed = pd.DataFrame({c.name: _parse_column(c, kind.table, cells.get(c.name, empty), rows, problems, decimal)
                           for c in kind.columns})
+    blank = {c.name: cells.get(c.name, empty) == "" for c in kind.columns}
     for rule in (r for r in _ROW_RULES if r.kind == kind.name):
-        problems.add_mask(rows, rule.bad(typed).fillna(False), rule.column, rule.reason)
+        problems.add_mask(rows, pd.Series(rule.bad(typed, blank)).fillna(False), rule.column, rule.reason)
     return rows, typed
 
 
@@ -622,14 +688,15 @@ def _in_background(items: Iterator, depth: int = 2) -> Iterator:
 
 
 def _stage_file(conn: sa.Connection, kind: Kind, source, problems: _Problems,
-                stage: sa.Table, delta: summary.GrantDelta | None = None, seen: _Seen | None = None) -> int:
+                stage: sa.Table, delta: summary.GrantDelta | None = None, seen: _Seen | None = None,
+                decimal: str | None = None) -> int:
     """Check every chunk cell by cell and copy it to staging; returns the number of data rows.
     `delta`, when given, also keeps each chunk for the summaries (see `_apply`); `seen` collects
     the distinct values some cross rules can be proved clean from. Reading and checking run in a
     worker thread (which alone touches `problems`, `delta` and `seen`), writing in this one."""
     def checked() -> Iterator[tuple[int, list[tuple]]]:
         for chunk in source.chunks(settings.get_int("CIVMON_IMPORT_CHUNK_ROWS")):
-            rows, typed = _check_chunk(kind, chunk, problems)
+            rows, typed = _check_chunk(kind, chunk, problems, decimal)
             records = _records(kind, rows, typed) if len(rows) else []
             if len(rows):
                 if seen is not None:
@@ -706,7 +773,7 @@ def _stage_and_check(conn: sa.Connection, kind: Kind, source, result: ImportResu
     stage = _stage_table(kind)
     stage.create(conn)
     seen = _Seen(_kind_rules(kind))
-    result.rows = _stage_file(conn, kind, source, problems, stage, delta, seen)
+    result.rows = _stage_file(conn, kind, source, problems, stage, delta, seen, result.decimal)
     if not result.rows and not problems.count:
         raise FileProblem("The file has a header row but no data rows.")
     sa.Index(f"ix_{stage.name}_key", *(stage.c[k] for k in kind.key)).create(conn)
@@ -740,6 +807,9 @@ def _apply(conn: sa.Connection, st: _Staging, result: ImportResult, existing: in
     if incremental:
         delta.start(conn)  # sums in a worker thread while the rows are merged
     _merge(conn, st, result, existing)
+    if any(c.kind == st.kind.name for c in quality.CHECKS):  # what loaded but deserves a look
+        result.warnings = [Finding(c.id, c.title, n, ids) for c, n, ids in
+                           quality.in_import(conn, st.kind.name, sa.select(st.table.c[st.kind.key[0]]))]
     st.table.drop(conn)
     if incremental:
         delta.finish(conn)
@@ -761,20 +831,29 @@ def _run(conn: sa.Connection, kind: Kind, source, result: ImportResult, problems
 
 def import_file(engine: Database | sa.Engine, kind: str, path, *, dry_run: bool = False, source: str = "cli",
                 only_new: bool = False, imported_by: str | None = None, file_name: str | None = None,
-                wait: float | None = None, on_wait: Callable[[], None] | None = None) -> ImportResult:
+                wait: float | None = None, on_wait: Callable[[], None] | None = None,
+                mapping: mappings.Mapping | None = None, decimal: str | None = None) -> ImportResult:
     """Validate one file of `kind` and, if it has no problem and this is not a dry run, load it
     (replacing rows whose key exists, or skipping them with only_new). Never raises for bad input.
     `file_name` is the name the log records when the file was saved under another (an upload).
     Imports run one at a time: while another runs, this one calls `on_wait()` and waits for it up to `wait`
     seconds (None: as long as it takes), then gives up with a problem and nothing changed (a dry run waits for
-    nothing)."""
+    nothing). A file with its own headers and values is read through a `mapping` (queries.mappings); `decimal`
+    declares its decimal separator (conventions.DECIMAL_SEPARATORS), else the mapping's, else none is declared."""
     path, database = Path(path), Database.of(engine)
-    result = ImportResult(kind, file_name or path.name, dry_run=dry_run, imported_by=imported_by)
+    result = ImportResult(kind, file_name or path.name, dry_run=dry_run, imported_by=imported_by,
+                          decimal=decimal or (mapping.decimal if mapping else None))
     try:
         if kind not in KINDS:
             raise FileProblem(f"Unknown kind {kind!r}; the kinds are: {', '.join(LOAD_ORDER)}.")
         spec = KINDS[kind]
+        if mapping is not None and mapping.kind != kind:
+            raise FileProblem(f"The mapping {mapping.name or ''} is for {mapping.kind}, not for {kind}."
+                              .replace("  ", " "))
         result.sha256, source_file = sources.open_source(path)
+        if mapping is not None:
+            source_file = mapping.apply(source_file)
+            result.ignored = source_file.ignored
         _check_header(spec, source_file.header)
         problems = _Problems(spec, max(1, settings.get_int("CIVMON_MAX_REPORTED_PROBLEMS")))
         try:
@@ -790,6 +869,8 @@ def import_file(engine: Database | sa.Engine, kind: str, path, *, dry_run: bool 
         finally:
             database.forget_version()  # a web request that imports, then reads, reads the new version
         result.problems, result.problem_count = problems.sorted(), problems.count
+        if mapping is not None:  # each column as the file names it
+            result.problems = [Problem(p.row, source_file.source_name(p.column), p.reason) for p in result.problems]
     except FileProblem as exc:
         result.problems, result.problem_count = [Problem(None, None, str(exc))], 1
     except OSError as exc:

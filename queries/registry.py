@@ -63,8 +63,10 @@ def get(query_id: str) -> Query:
 
 
 def all_queries() -> list[Query]:
+    """Every query, area by area in AREAS' order (whichever module was imported first), each area's in the order
+    its module registers them."""
     _load()
-    return list(QUERIES.values())
+    return sorted(QUERIES.values(), key=lambda q: AREAS.index(q.area))
 
 
 def indicator_queries() -> list[Query]:

@@ -26,7 +26,11 @@ CODE = sa.String(32)
 ID = sa.String(64)
 COUNTRY = sa.String(2)
 LEVEL = sa.String(24)
-TEXT = sa.String(500)
+TEXT = sa.String(10000)  # titles, names, positions, topics as the offices write them (SPEC: up to 10,000)
+# A recipient without a registry id is known by its name's first 500 characters: a key short enough for an index
+# on every engine (PostgreSQL refuses index entries over about 2,700 bytes)
+RECIPIENT_KEY = sa.String(520)
+RECIPIENT_NAME_KEY = 500
 
 # --- contract tables -------------------------------------------------------------------------
 
@@ -54,12 +58,14 @@ authorities = sa.Table(
     sa.Index(None, "region_code"),
 )
 
+# The contract's key (authority_id, position, appointed_on) is kept by the importer, not by a primary key: a position
+# may be 10,000 characters, more than an index entry holds on PostgreSQL. Officers are found by authority and date.
 liaison_officers = sa.Table(
     "liaison_officers", metadata,
-    sa.Column("authority_id", ID, sa.ForeignKey("authorities.authority_id"), primary_key=True),
-    sa.Column("position", TEXT, primary_key=True),
+    sa.Column("authority_id", ID, sa.ForeignKey("authorities.authority_id"), nullable=False),
+    sa.Column("position", TEXT, nullable=False),
     sa.Column("position_rank", sa.SmallInteger, nullable=False),
-    sa.Column("appointed_on", sa.Date, primary_key=True),
+    sa.Column("appointed_on", sa.Date, nullable=False),
     sa.Column("ended_on", sa.Date, nullable=True),
     sa.Column("full_name", TEXT, nullable=True),
     sa.Index(None, "appointed_on", "ended_on"),
@@ -114,10 +120,11 @@ consultations = sa.Table(
     sa.Column("published_on", sa.Date, nullable=False),
     sa.Column("comments_deadline", sa.Date, nullable=False),
     sa.Column("adopted_on", sa.Date, nullable=True),
-    sa.Column("comments_received", sa.Integer, nullable=False),
-    sa.Column("comments_accepted", sa.Integer, nullable=False),
-    sa.Column("participants", sa.Integer, nullable=False),
-    sa.Column("public_debate_held", sa.Boolean, nullable=False),
+    # counts are NULL when not reported (SPEC, Records as they come): never stored as 0
+    sa.Column("comments_received", sa.Integer, nullable=True),
+    sa.Column("comments_accepted", sa.Integer, nullable=True),
+    sa.Column("participants", sa.Integer, nullable=True),
+    sa.Column("public_debate_held", sa.Boolean, nullable=True),
     sa.Column("debate_participants", sa.Integer, nullable=True),
     sa.Index(None, "authority_id", "published_on"),
 )
@@ -136,8 +143,9 @@ trainings = sa.Table(
     sa.Column("region_code", CODE, sa.ForeignKey("regions.code"), nullable=False),
     sa.Column("topic", TEXT, nullable=False),
     sa.Column("organiser_authority_id", ID, sa.ForeignKey("authorities.authority_id"), nullable=True),
-    sa.Column("participants_public", sa.Integer, nullable=False),
-    sa.Column("participants_cso", sa.Integer, nullable=False),
+    sa.Column("participants_total", sa.Integer, nullable=True),  # migration 0004; NULL: the split's sum
+    sa.Column("participants_public", sa.Integer, nullable=True),
+    sa.Column("participants_cso", sa.Integer, nullable=True),
     sa.Column("participants_other", sa.Integer, nullable=True),
     sa.Column("target_participants", sa.Integer, nullable=True),
     sa.Index(None, "region_code", "held_on"),
@@ -178,6 +186,15 @@ users = sa.Table(  # who may load data through /admin/import; managed with `civm
     sa.Column("password_hash", sa.String(255), nullable=False),  # werkzeug.security scrypt, never the password
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+mappings = sa.Table(  # import mappings the stewards saved on the upload page (queries.mappings), as their TOML
+    "mappings", metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("toml", sa.Text, nullable=False),
+    sa.Column("saved_by", sa.String(64), nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # Sign-in state (queries.users): on PostgreSQL in these tables; with SQLite in a file of its own beside the database
@@ -270,7 +287,7 @@ s_grant_recipients = sa.Table(  # per recipient and year: rankings and distinct 
     sa.Column("region1_code", CODE, nullable=False),
     sa.Column("year", sa.SmallInteger, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
-    sa.Column("recipient_key", TEXT, nullable=False),
+    sa.Column("recipient_key", RECIPIENT_KEY, nullable=False),
     *_money(),  # all levels: the sums of the per-level columns
     *_money_by_level(),
     # rows are stored in (country, year) order (queries.summary), so these narrow indexes lead to
@@ -283,7 +300,7 @@ s_grant_recipient_totals = sa.Table(  # per recipient, all years: one row per re
     "s_grant_recipient_totals", metadata,
     sa.Column("country", COUNTRY, nullable=False),
     sa.Column("region1_code", CODE, nullable=False),
-    sa.Column("recipient_key", TEXT, nullable=False),
+    sa.Column("recipient_key", RECIPIENT_KEY, nullable=False),
     sa.Column("recipient_name", TEXT, nullable=False),  # the greatest name the recipient's grants carry
     *_money(),  # all levels: the sums of the per-level columns
     *_money_by_level(),
@@ -318,6 +335,21 @@ s_grant_funder_totals = sa.Table(  # per funder, all years (a funder has one lev
     sa.Index(None, "region1_code"),
 )
 
+# Consultation counts: each sum is over the consultations that report it, beside how many do (`*_reported`), so
+# that a ratio is taken over the reporters and an unreported count is never a 0 (SPEC, Records as they come).
+# accepted_basis: comments_received of the consultations that report both counts (acceptance's denominator).
+CONSULTATION_COUNTS = ("consultations", "comments_reported", "comments_received", "accepted_reported",
+                       "accepted_basis", "comments_accepted", "participants_reported", "participants",
+                       "debates_reported", "debates")
+RULE_COUNTS = ("with_rule", "on_time")  # consultations whose country has a legal minimum; of them, on time
+
+
+def _consultation_counts(rules: bool = False) -> list[sa.Column]:
+    big = {"comments_received", "accepted_basis", "comments_accepted", "participants"}
+    return [sa.Column(n, sa.BigInteger if n in big else sa.Integer, nullable=False)
+            for n in CONSULTATION_COUNTS + (RULE_COUNTS if rules else ())]
+
+
 s_consultations = sa.Table(  # per consultation period: periods against the legal minimum
     "s_consultations", metadata,
     sa.Column("country", COUNTRY, nullable=False),
@@ -325,11 +357,7 @@ s_consultations = sa.Table(  # per consultation period: periods against the lega
     sa.Column("level", LEVEL, nullable=False),
     sa.Column("year", sa.SmallInteger, nullable=False),
     sa.Column("period_days", sa.Integer, nullable=False),
-    sa.Column("consultations", sa.Integer, nullable=False),
-    sa.Column("comments_received", sa.BigInteger, nullable=False),
-    sa.Column("comments_accepted", sa.BigInteger, nullable=False),
-    sa.Column("participants", sa.BigInteger, nullable=False),
-    sa.Column("debates", sa.Integer, nullable=False),
+    *_consultation_counts(),
     sa.Column("debate_participants", sa.BigInteger, nullable=False),
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
@@ -341,12 +369,7 @@ s_consultation_totals = sa.Table(  # per year: participation by year and by regi
     sa.Column("region1_code", CODE, nullable=True),  # NULL: central authorities
     sa.Column("level", LEVEL, nullable=False),
     sa.Column("year", sa.SmallInteger, nullable=False),
-    sa.Column("consultations", sa.Integer, nullable=False),
-    sa.Column("comments_received", sa.BigInteger, nullable=False),
-    sa.Column("comments_accepted", sa.BigInteger, nullable=False),
-    sa.Column("participants", sa.BigInteger, nullable=False),
-    sa.Column("debates", sa.Integer, nullable=False),
-    sa.Column("on_time", sa.Integer, nullable=False),
+    *_consultation_counts(rules=True),
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )
@@ -358,12 +381,7 @@ s_consultation_authorities = sa.Table(
     sa.Column("level", LEVEL, nullable=False),
     sa.Column("year", sa.SmallInteger, nullable=False),
     sa.Column("authority_id", ID, nullable=False),
-    sa.Column("consultations", sa.Integer, nullable=False),
-    sa.Column("comments_received", sa.BigInteger, nullable=False),
-    sa.Column("comments_accepted", sa.BigInteger, nullable=False),
-    sa.Column("participants", sa.BigInteger, nullable=False),
-    sa.Column("debates", sa.Integer, nullable=False),
-    sa.Column("on_time", sa.Integer, nullable=False),
+    *_consultation_counts(rules=True),
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )
@@ -374,15 +392,21 @@ s_consultation_authority_totals = sa.Table(  # per authority, all years: the ran
     sa.Column("region1_code", CODE, nullable=True),
     sa.Column("level", LEVEL, nullable=False),
     sa.Column("authority_id", ID, nullable=False),
-    sa.Column("consultations", sa.Integer, nullable=False),
-    sa.Column("comments_received", sa.BigInteger, nullable=False),
-    sa.Column("comments_accepted", sa.BigInteger, nullable=False),
-    sa.Column("participants", sa.BigInteger, nullable=False),
-    sa.Column("debates", sa.Integer, nullable=False),
-    sa.Column("on_time", sa.Integer, nullable=False),
+    *_consultation_counts(rules=True),
     sa.Index(None, "country"),
     sa.Index(None, "region1_code"),
 )
+
+# Training counts: participants is every training's total (participants_total, else its sectors' sum); the sectors
+# are summed over the trainings that report the split (public and CSO counts both given), split_reported of them.
+TRAINING_COUNTS = ("trainings", "participants", "split_reported", "participants_public", "participants_cso",
+                   "participants_other")
+
+
+def _training_counts() -> list[sa.Column]:
+    return [sa.Column(n, sa.Integer if n in ("trainings", "split_reported") else sa.BigInteger, nullable=False)
+            for n in TRAINING_COUNTS]
+
 
 s_trainings = sa.Table(  # per topic: trainings by topic
     "s_trainings", metadata,
@@ -391,10 +415,7 @@ s_trainings = sa.Table(  # per topic: trainings by topic
     sa.Column("organiser_level", LEVEL, nullable=True),  # NULL: no organising authority
     sa.Column("year", sa.SmallInteger, nullable=False),
     sa.Column("topic", TEXT, nullable=False),
-    sa.Column("trainings", sa.Integer, nullable=False),
-    sa.Column("participants_public", sa.BigInteger, nullable=False),
-    sa.Column("participants_cso", sa.BigInteger, nullable=False),
-    sa.Column("participants_other", sa.BigInteger, nullable=False),
+    *_training_counts(),
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )
@@ -405,10 +426,7 @@ s_training_totals = sa.Table(  # all topics: reach, by region, by sector
     sa.Column("region1_code", CODE, nullable=False),
     sa.Column("organiser_level", LEVEL, nullable=True),  # NULL: no organising authority
     sa.Column("year", sa.SmallInteger, nullable=False),
-    sa.Column("trainings", sa.Integer, nullable=False),
-    sa.Column("participants_public", sa.BigInteger, nullable=False),
-    sa.Column("participants_cso", sa.BigInteger, nullable=False),
-    sa.Column("participants_other", sa.BigInteger, nullable=False),
+    *_training_counts(),
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )

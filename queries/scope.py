@@ -42,6 +42,12 @@ def pct(numerator, denominator):
     return ratio(numerator, denominator, 1, 100.0)
 
 
+def reported(total, reporters: int):
+    """A sum over the records that report it: None (not reported) when none does, never a 0 (SPEC, Records as they
+    come)."""
+    return int(total) if reporters else None
+
+
 def plain(value):
     """PostgreSQL's numeric sums arrive as Decimal: whole ones become int, others float."""
     if isinstance(value, Decimal):

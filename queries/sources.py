@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
+from .conventions import one_way
 
 MAX_COLUMNS = 1000             # header cells: the contract's kinds have at most 25 columns, a source's own file more
 MAX_XLSX_ROWS = 1_048_576      # Excel's own limit
@@ -301,8 +302,8 @@ def _cell_text(value) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, float):  # a number cell is a number: written so that it reads one way (conventions)
+        return str(int(value)) if value.is_integer() else one_way(repr(value))
     return str(value)
 
 

@@ -158,7 +158,8 @@ def _refresh_grants(conn: sa.Connection, region_where) -> None:
             _rollup(f, ["country", "region1_code", "funder_level", "funder_authority_id"])
             .where(region_where(f.c.region1_code, level1=True)))
 
-    key = sa.case((g.c.recipient_id.is_not(None), "id:" + g.c.recipient_id), else_="name:" + g.c.recipient_name)
+    key = sa.case((g.c.recipient_id.is_not(None), "id:" + g.c.recipient_id),
+                  else_="name:" + sa.func.substr(g.c.recipient_name, 1, t.RECIPIENT_NAME_KEY))
     rec = _temp("grant_recipients", *(sa.Column(c, t.s_grant_recipients.c[c].type) for c in _RECIPIENT_YEAR),
                 sa.Column("funder_level", a.c.level.type), sa.Column("recipient_name", g.c.recipient_name.type),
                 sa.Column("grants", sa.Integer), sa.Column("amount_cents", sa.BigInteger))
@@ -213,12 +214,23 @@ def _consultation_base(region_where):
     return c, a, rules, region1, frm, region_where(a.c.region_code)
 
 
+def _sum_if(condition, value=1):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+
 def _consultation_sums(c) -> list:
+    """t.CONSULTATION_COUNTS of a group of consultations: each count summed over those that report it."""
+    both = sa.and_(c.c.comments_received.is_not(None), c.c.comments_accepted.is_not(None))
     return [sa.func.count().label("consultations"),
-            sa.func.sum(c.c.comments_received).label("comments_received"),
-            sa.func.sum(c.c.comments_accepted).label("comments_accepted"),
-            sa.func.sum(c.c.participants).label("participants"),
-            sa.func.sum(sa.case((c.c.public_debate_held, 1), else_=0)).label("debates")]
+            sa.func.count(c.c.comments_received).label("comments_reported"),
+            sa.func.coalesce(sa.func.sum(c.c.comments_received), 0).label("comments_received"),
+            _sum_if(both).label("accepted_reported"),
+            _sum_if(both, c.c.comments_received).label("accepted_basis"),
+            _sum_if(both, c.c.comments_accepted).label("comments_accepted"),
+            sa.func.count(c.c.participants).label("participants_reported"),
+            sa.func.coalesce(sa.func.sum(c.c.participants), 0).label("participants"),
+            sa.func.count(c.c.public_debate_held).label("debates_reported"),
+            _sum_if(c.c.public_debate_held.is_(True)).label("debates")]
 
 
 def _consultations_select(region_where) -> sa.Select:
@@ -236,8 +248,9 @@ def _consultation_authorities_select(region_where) -> sa.Select:
     period = days_between(c.c.published_on, c.c.comments_deadline)
     keys = [a.c.country, region1.label("region1_code"), a.c.level,
             year_of(c.c.published_on).label("year"), c.c.authority_id]
-    on_time = sa.case((period >= rules.c.min_comment_days, 1), else_=0)
-    return (sa.select(*keys, *_consultation_sums(c), sa.func.sum(on_time).label("on_time"))
+    return (sa.select(*keys, *_consultation_sums(c),
+                      _sum_if(rules.c.min_comment_days.is_not(None)).label("with_rule"),
+                      _sum_if(period >= rules.c.min_comment_days).label("on_time"))
             .select_from(frm).where(where).group_by(*keys))
 
 
@@ -245,7 +258,7 @@ def _refresh_consultations(conn: sa.Connection, region_where) -> None:
     _insert(conn, t.s_consultations, _consultations_select(region_where))
     _insert(conn, t.s_consultation_authorities, _consultation_authorities_select(region_where))
     s = t.s_consultation_authorities
-    sums = ("consultations", "comments_received", "comments_accepted", "participants", "debates", "on_time")
+    sums = t.CONSULTATION_COUNTS + t.RULE_COUNTS
     for table, keys in ((t.s_consultation_totals, [s.c.country, s.c.region1_code, s.c.level, s.c.year]),
                         (t.s_consultation_authority_totals, [s.c.country, s.c.region1_code, s.c.level,
                                                              s.c.authority_id])):
@@ -267,10 +280,16 @@ def _trainings_select(region_where, municipalities: bool) -> sa.Select:
                           sa.func.count().label("trainings")).select_from(frm)
                 .where(where, _r.c.level == 2).group_by(*keys))
     keys.append(tr.c.topic)
+    split = sa.and_(tr.c.participants_public.is_not(None), tr.c.participants_cso.is_not(None))
+    other = sa.func.coalesce(tr.c.participants_other, 0)
+    total = sa.func.coalesce(tr.c.participants_total, sa.func.coalesce(tr.c.participants_public, 0)
+                             + sa.func.coalesce(tr.c.participants_cso, 0) + other)
     return (sa.select(*keys, sa.func.count().label("trainings"),
-                      sa.func.sum(tr.c.participants_public).label("participants_public"),
-                      sa.func.sum(tr.c.participants_cso).label("participants_cso"),
-                      sa.func.coalesce(sa.func.sum(tr.c.participants_other), 0).label("participants_other"))
+                      sa.func.coalesce(sa.func.sum(total), 0).label("participants"),
+                      _sum_if(split).label("split_reported"),
+                      _sum_if(split, tr.c.participants_public).label("participants_public"),
+                      _sum_if(split, tr.c.participants_cso).label("participants_cso"),
+                      _sum_if(split, other).label("participants_other"))
             .select_from(frm).where(where).group_by(*keys))
 
 
@@ -278,7 +297,7 @@ def _refresh_trainings(conn: sa.Connection, region_where) -> None:
     _insert(conn, t.s_trainings, _trainings_select(region_where, False))
     _insert(conn, t.s_training_municipalities, _trainings_select(region_where, True))
     s = t.s_trainings
-    sums = ("trainings", "participants_public", "participants_cso", "participants_other")
+    sums = t.TRAINING_COUNTS
     keys = [s.c.country, s.c.region1_code, s.c.organiser_level, s.c.year]
     _insert(conn, t.s_training_totals,
             sa.select(*keys, *(sa.func.sum(s.c[n]).label(n) for n in sums))
@@ -467,7 +486,8 @@ class GrantDelta:
             return
         rid = cols["recipient_id"]
         has_id = ~pd.isna(rid)
-        key = np.where(has_id, "id:" + np.where(has_id, rid, ""), "name:" + cols["recipient_name"])
+        name_key = pd.Series(cols["recipient_name"]).str.slice(0, t.RECIPIENT_NAME_KEY).to_numpy(dtype=object)
+        key = np.where(has_id, "id:" + np.where(has_id, rid, ""), "name:" + name_key)
         part = {c: self.codes[c].encode(cols[c]) for c in _RAW}
         part["recipient_key"] = self.codes["recipient_key"].encode(key)
         part["year"] = typed["year"].to_numpy(dtype=np.int16)

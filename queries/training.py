@@ -10,17 +10,16 @@ import sqlalchemy as sa
 from . import schema as t
 from .filters import Filter
 from .registry import query
-from .scope import Scope, complete_years, connect, frame, pct, resolve
+from .scope import Scope, complete_years, connect, frame, pct, reported, resolve
 
 TRAINING_COLUMNS = ("year", "trainings", "participants", "participants_public", "participants_cso",
-                    "cso_share_pct", "municipalities_reached", "municipalities_total", "reach_pct")
-_TRAINING_SUMS = ("trainings", "participants_public", "participants_cso", "participants_other")
+                    "cso_share_pct", "municipalities_reached", "municipalities_total", "reach_pct", "split_reported")
 
 
 def _training_sums(conn, scope: Scope, key_name: str) -> dict:
     s = t.s_trainings if key_name == "topic" else t.s_training_totals
     key = s.c[key_name]
-    stmt = (sa.select(key.label("key"), *[sa.func.sum(s.c[c]).label(c) for c in _TRAINING_SUMS])
+    stmt = (sa.select(key.label("key"), *[sa.func.sum(s.c[c]).label(c) for c in t.TRAINING_COUNTS])
             .where(scope.where(s, level_col=s.c.organiser_level)).group_by(key))
     return {row.key: row for row in conn.execute(stmt)}
 
@@ -48,12 +47,17 @@ def _municipalities_total(conn, scope: Scope, by_region: bool = False):
 
 
 def _training_row(c, reached: int, total: int) -> dict:
+    """Participants are every training's; the sectors and the CSOs' share are those of the trainings that report the
+    split (split_reported), empty when none does."""
     get = (lambda k: int(getattr(c, k) or 0)) if c else (lambda k: 0)
-    participants = get("participants_public") + get("participants_cso") + get("participants_other")
-    return {"trainings": get("trainings"), "participants": participants,
-            "participants_public": get("participants_public"), "participants_cso": get("participants_cso"),
-            "cso_share_pct": pct(get("participants_cso"), participants),
-            "municipalities_reached": reached, "municipalities_total": total, "reach_pct": pct(reached, total)}
+    split = get("split_reported")
+    sectors = get("participants_public") + get("participants_cso") + get("participants_other")
+    return {"trainings": get("trainings"), "participants": get("participants"),
+            "participants_public": reported(get("participants_public"), split),
+            "participants_cso": reported(get("participants_cso"), split),
+            "cso_share_pct": pct(get("participants_cso"), sectors),
+            "municipalities_reached": reached, "municipalities_total": total, "reach_pct": pct(reached, total),
+            "split_reported": split}
 
 
 @query("training-reach", title="Reach of capacity-building trainings",
@@ -92,7 +96,7 @@ def training_by_region(f: Filter, engine=None) -> pd.DataFrame:
 def training_by_topic(f: Filter, engine=None) -> pd.DataFrame:
     with connect(engine) as conn:
         sums = _training_sums(conn, resolve(conn, f), "topic")
-    people = {k: sum(int(getattr(v, c)) for c in _TRAINING_SUMS[1:]) for k, v in sums.items()}
+    people = {k: int(v.participants) for k, v in sums.items()}
     total = sum(people.values())
     rows = [{"topic": k, "trainings": int(sums[k].trainings), "participants": people[k],
              "share_pct": pct(people[k], total)}
@@ -100,18 +104,23 @@ def training_by_topic(f: Filter, engine=None) -> pd.DataFrame:
     return frame(rows, ("topic", "trainings", "participants", "share_pct"))
 
 
+SECTORS = ("participants_public", "participants_cso", "participants_other")
+
+
 @query("training-participants-by-sector", title="Training participants by sector",
        definition="Participants in trainings from public bodies, civil society organisations and others, "
-                  "with each sector's share.",
-       area="training", columns=("sector", "participants", "share_pct"))
+                  "with each sector's share, over the trainings that report the split by sector.",
+       area="training", columns=("sector", "participants", "share_pct", "split_reported", "trainings"))
 def training_participants_by_sector(f: Filter, engine=None) -> pd.DataFrame:
     s = t.s_training_totals
     with connect(engine) as conn:
         scope = resolve(conn, f)
-        got = conn.execute(sa.select(*[sa.func.coalesce(sa.func.sum(s.c[c]), 0) for c in _TRAINING_SUMS[1:]])
+        got = conn.execute(sa.select(*[sa.func.coalesce(sa.func.sum(s.c[c]), 0)
+                                       for c in SECTORS + ("split_reported", "trainings")])
                            .where(scope.where(s, level_col=s.c.organiser_level))).one()
-    got = [int(n) for n in got]
-    total = sum(got)
-    rows = [{"sector": sector, "participants": n, "share_pct": pct(n, total)}
-            for sector, n in zip(("public", "cso", "other"), got)]
-    return frame(rows, ("sector", "participants", "share_pct"))
+    *people, split, trainings = [int(n) for n in got]
+    total = sum(people)
+    rows = [{"sector": sector.removeprefix("participants_"), "participants": reported(n, split),
+             "share_pct": pct(n, total), "split_reported": split, "trainings": trainings}
+            for sector, n in zip(SECTORS, people)]
+    return frame(rows, ("sector", "participants", "share_pct", "split_reported", "trainings"))

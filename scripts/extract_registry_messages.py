@@ -9,6 +9,7 @@ are keyword arguments of the `@query(...)` decorator and the import kinds' title
 * every column name of the query tables (the translation is the column header's tooltip),
 * every import kind's title (/about),
 * the demo dataset's training topics (the training-by-topic chart translates topic names),
+* the data-quality warnings' names and explanations (queries.quality.CHECKS, on /data/quality),
 * the messages of the query layer's FilterError (shown on a page's explained empty view), extracted from
   the `FilterError("…")` calls in queries/.
 
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from queries import all_queries  # noqa: E402
 from queries.contract import KINDS, LOAD_ORDER  # noqa: E402
 from queries.demo import TOPICS  # noqa: E402
+from queries.quality import CHECKS  # noqa: E402
 
 
 def _where(obj) -> tuple[str, None]:
@@ -57,6 +59,9 @@ def registry_messages() -> list[tuple[str, tuple[str, None], str]]:
         out.append((KINDS[k].title, contract, f"Title of the import kind {k}"))
     for topic in TOPICS:
         out.append((topic, ("queries/demo.py", None), "Training topic of the demo data"))
+    for check in CHECKS:
+        out.append((check.title, ("queries/quality.py", None), f"Name of the data-quality warning {check.id}"))
+        out.append((check.explain, ("queries/quality.py", None), f"Why the warning {check.id} deserves a look"))
     for path in sorted((ROOT / "queries").glob("*.py")):
         where = (path.relative_to(ROOT).as_posix(), None)
         for _line, msgid, _comments, _context in extract_from_file("python", str(path),

@@ -11,7 +11,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from queries import schema as t, summary
+from queries import migrate, schema as t, summary
 
 D = dt.date.fromisoformat
 
@@ -67,20 +67,33 @@ ROWS = {
         ("c5", "BG-18-OA", "Strategy", D("2024-07-01"), D("2024-07-15"), None, 2, 1, 2, False, None),
     ],
     "trainings": [
-        ("t1", "Consultation basics", D("2023-04-01"), "RO-CJ-001", "consultation", "RO-CJ-CJC", 10, 5, 1, None),
-        ("t2", "Grant writing", D("2023-09-01"), "RO-CJ", "grants", None, 4, 6, None, None),
-        ("t3", "Consultation practice", D("2024-02-01"), "RO-CJ-002", "consultation", "RO-CJ-002-L", 3, 3, 0, 20),
-        ("t4", "Civic participation", D("2024-03-01"), "BG-18-001", "civic participation", "BG-18-OA", 12, 0, None, None),
+        ("t1", "Consultation basics", D("2023-04-01"), "RO-CJ-001", "consultation", "RO-CJ-CJC", None, 10, 5, 1, None),
+        ("t2", "Grant writing", D("2023-09-01"), "RO-CJ", "grants", None, None, 4, 6, None, None),
+        ("t3", "Consultation practice", D("2024-02-01"), "RO-CJ-002", "consultation", "RO-CJ-002-L", None, 3, 3, 0, 20),
+        ("t4", "Civic participation", D("2024-03-01"), "BG-18-001", "civic participation", "BG-18-OA", None, 12, 0, None, None),
     ],
 }
 
 
-def load(engine: sa.Engine) -> None:
-    """Insert the small dataset and build the summary tables."""
+def load(engine: sa.Engine, summaries_from: sa.Engine | None = None) -> None:
+    """Insert the small dataset and build the summary tables. A database at an earlier revision gets the columns it
+    has; its summary rows are those of `summaries_from` (the same data at the latest revision) in its columns, or none."""
+    at_head = migrate.current(engine) == migrate.head()
     with engine.begin() as conn:
         for kind in ("regions", "currencies", "exchange_rates", "rank_requirements", "consultation_rules",
                      "authorities", "liaison_officers", "grants", "consultations", "trainings"):
             table = getattr(t, kind)
             names = [c.name for c in table.columns]
-            conn.execute(table.insert(), [dict(zip(names, row)) for row in ROWS[kind]])
-        summary.refresh(conn, ("grants", "consultations", "trainings"), summary.ALL)
+            present = table if at_head else sa.Table(kind, sa.MetaData(), autoload_with=conn)
+            rows = [{k: v for k, v in zip(names, row) if k in present.c} for row in ROWS[kind]]
+            conn.execute(present.insert(), rows)
+        if at_head:
+            summary.refresh(conn, ("grants", "consultations", "trainings"), summary.ALL)
+        elif summaries_from is not None:
+            with summaries_from.connect() as source:
+                for table in t.SUMMARY_TABLES:
+                    present = sa.Table(table.name, sa.MetaData(), autoload_with=conn)
+                    rows = [{k: v for k, v in row.items() if k in present.c}
+                            for row in source.execute(sa.select(table)).mappings()]
+                    if rows:
+                        conn.execute(present.insert(), rows)

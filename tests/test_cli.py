@@ -39,9 +39,9 @@ def test_cli002_report_json_has_nulls_and_the_filters(url, capsys):
     doc = json.loads(out)
     assert code == 0 and doc["query"] == "training-reach" and doc["left_out"] == []
     assert doc["filters"]["region"] == ["RO-BV"] and doc["filters"]["year_from"] == 2023
-    assert doc["rows"] == [{"year": 2023, "trainings": 0, "participants": 0, "participants_public": 0,
-                            "participants_cso": 0, "cso_share_pct": None, "municipalities_reached": 0,
-                            "municipalities_total": 0, "reach_pct": None}]
+    assert doc["rows"] == [{"year": 2023, "trainings": 0, "participants": 0, "participants_public": None,
+                            "participants_cso": None, "cso_share_pct": None, "municipalities_reached": 0,
+                            "municipalities_total": 0, "reach_pct": None, "split_reported": 0}]
 
 
 def test_cli003_report_table_and_repeated_options(url, capsys):

@@ -125,22 +125,26 @@ RULES = [
     ("int-days-range", "consultation_rules", [{"min_comment_days": "400"}],
      ["row 2, column min_comment_days: must be between 0 and 365"]),
     ("population", "regions", [{"population": "-1"}], ["row 2, column population: must be at least 0"]),
-    ("date-format", "grants", [{"awarded_on": "15/05/2024"}],
-     ["row 2, column awarded_on: must be a date written YYYY-MM-DD"]),
+    ("date-format", "grants", [{"awarded_on": "15-05-2024"}],
+     ["row 2, column awarded_on: must be a date written YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY"]),
     ("date-short", "grants", [{"awarded_on": "2024-5-15"}],
-     ["row 2, column awarded_on: must be a date written YYYY-MM-DD"]),
+     ["row 2, column awarded_on: must be a date written YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY"]),
+    ("date-day-first-real", "grants", [{"awarded_on": "30.02.2024"}], ["row 2, column awarded_on: is not a real date"]),
     ("date-real", "grants", [{"awarded_on": "2023-02-29"}], ["row 2, column awarded_on: is not a real date"]),
-    ("bool", "consultations", [{"public_debate_held": "yes"}],
-     ["row 2, column public_debate_held: must be true or false"]),
+    ("bool", "consultations", [{"public_debate_held": "maybe"}],
+     ["row 2, column public_debate_held: must be one of true/false, yes/no, 1/0, da/nu or да/не"]),
     ("money-zero", "grants", [{"amount": "0"}], ["row 2, column amount: must be greater than 0"]),
     ("money-negative", "grants", [{"amount": "-5.00"}], ["row 2, column amount: must be greater than 0"]),
-    ("money-decimals", "grants", [{"amount": "12.345"}], ["row 2, column amount: must have at most 2 decimals"]),
-    ("money-format", "grants", [{"amount": "1,000.00"}],
-     ["row 2, column amount: must be a number like 25000.00 (a dot for decimals, no thousands separators)"]),
+    ("money-decimals", "grants", [{"amount": "1234.567"}], ["row 2, column amount: must have at most 2 decimals"]),
+    ("money-format", "grants", [{"amount": "1,00,000.00"}],
+     ["row 2, column amount: must be a number such as 25000.00 or 25000,00"]),
+    ("money-two-ways", "grants", [{"amount": "25.000"}],
+     ["row 2, column amount: reads two ways (25.000 or 25000): declare the file's decimal separator "
+      "(--decimal-comma or --decimal-point, or the upload form's choice)"]),
     ("money-large", "grants", [{"amount": "12345678901234.00"}], ["row 2, column amount: is too large"]),
     ("rate", "exchange_rates", [{"units_per_eur": "0"}], ["row 2, column units_per_eur: must be greater than 0"]),
-    ("rate-format", "exchange_rates", [{"units_per_eur": "4,97"}],
-     ["row 2, column units_per_eur: must be a number like 4.9746 (a dot for decimals, no thousands separators)"]),
+    ("rate-format", "exchange_rates", [{"units_per_eur": "4;97"}],
+     ["row 2, column units_per_eur: must be a number such as 4.9746 or 4,9746"]),
     ("enum", "grants", [{"domain": "sports"}],
      ["row 2, column domain: must be one of: social, culture, sport, education, youth, environment, health, "
       "civic, religious, other"]),
@@ -152,8 +156,8 @@ RULES = [
      ["row 2, column country: must be an ISO 3166 alpha-2 country code such as RO"]),
     ("currency-code", "exchange_rates", [{"currency": "ron"}],
      ["row 2, column currency: must be an ISO 4217 code of 3 upper-case letters such as RON"]),
-    ("too-long", "grants", [{"recipient_name": "x" * 501}],
-     ["row 2, column recipient_name: is longer than 500 characters"]),
+    ("too-long", "grants", [{"recipient_name": "x" * 10001}],
+     ["row 2, column recipient_name: is longer than 10,000 characters"]),
     ("region-subdivision", "regions", [{"code": "RO-XX"}],
      ["row 2, column code: must be an ISO 3166-2 subdivision code of the region's country (like RO-CJ) "
       "for a level-1 region"]),
@@ -314,15 +318,18 @@ FILE_LEVEL = [
     ("unnamed-column", "consultation_rules", "r.csv", b"country,,min_comment_days\nRO,,10\n",
      "Column 2 of the header has no name; every column needs one."),
     ("unknown-columns", "consultation_rules", "r.csv", b"country,min_comment_days,colour,size\nRO,10,red,L\n",
-     "Unknown columns: colour, size. The consultation_rules template's columns are: country, min_comment_days."),
+     "Unknown columns: colour (closest: country), size (closest: min_comment_days); the consultation_rules "
+     "template's columns are: country, min_comment_days (a file with its own headers loads through a mapping: "
+     "--map, or a mapping saved on the upload page)."),
     ("missing-columns", "grants", "g.csv",
      b"grant_id,year,funder_authority_id,region_code,recipient_name,currency,domain,procedure\n"
      b"G9,2024,RO-CJ-CJC,RO-CJ,A,RON,social,direct\n",
      "Missing required columns: amount. The grants template's columns are: grant_id, year, funder_authority_id, "
      "region_code, recipient_name, recipient_id, amount, currency, domain, procedure, awarded_on."),
     ("unknown-and-missing", "consultation_rules", "r.csv", b"country,days\nRO,10\n",
-     "Unknown columns: days. Missing required columns: min_comment_days. The consultation_rules template's "
-     "columns are: country, min_comment_days."),
+     "Unknown columns: days (closest: min_comment_days); missing required columns: min_comment_days; the "
+     "consultation_rules template's columns are: country, min_comment_days (a file with its own headers loads "
+     "through a mapping: --map, or a mapping saved on the upload page)."),
     ("semicolons", "consultation_rules", "r.csv", b"country;min_comment_days\nRO;10\n",
      "The header is one column with semicolons in it: the file must be comma-separated; save it as CSV UTF-8 "
      "(comma delimited)."),

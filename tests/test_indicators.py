@@ -170,25 +170,31 @@ def test_ind020_consultation_participation(db):
     assert rows == [
         {"year": 2023, "consultations": 2, "comments_received": 10, "comments_per_consultation": 5.0,
          "participants": 6, "comments_accepted": 4, "acceptance_pct": 40.0, "debates": 1, "debate_pct": 50.0,
-         "on_time": 1, "on_time_pct": 50.0},  # c1 10 days >= RO 10; c2 7 days
+         "with_rule": 2, "on_time": 1, "on_time_pct": 50.0,  # c1 10 days >= RO 10; c2 7 days
+         "comments_reported": 2, "participants_reported": 2, "debates_reported": 2},
         {"year": 2024, "consultations": 3, "comments_received": 27, "comments_per_consultation": 9.0,
          "participants": 17, "comments_accepted": 6, "acceptance_pct": 22.2, "debates": 1, "debate_pct": 33.3,
-         "on_time": 1, "on_time_pct": 33.3},  # c3 30 >= 10; c4 KZ has no rule; c5 14 < BG 30
+         "with_rule": 2, "on_time": 1, "on_time_pct": 50.0,  # c3 30 >= 10; c5 14 < BG 30; c4 KZ: no rule
+         "comments_reported": 3, "participants_reported": 3, "debates_reported": 3},
     ]
 
 
 def test_ind021_consultations_years_follow_data_and_zero_denominators(db):
     assert [r["year"] for r in run("consultation-participation", db, region="RO-CJ")] == [2023]
     rows = by(run("consultation-participation", db, region="RO-CJ", year_from=2022, year_to=2024), "year")
-    assert rows[2022] == {"year": 2022, "consultations": 0, "comments_received": 0, "comments_per_consultation": None,
-                          "participants": 0, "comments_accepted": 0, "acceptance_pct": None, "debates": 0,
-                          "debate_pct": None, "on_time": 0, "on_time_pct": None}
+    # nothing to report: counts of records 0, sums over reporters empty (none reported them), ratios empty
+    assert rows[2022] == {"year": 2022, "consultations": 0, "comments_received": None,
+                          "comments_per_consultation": None, "participants": None, "comments_accepted": None,
+                          "acceptance_pct": None, "debates": None, "debate_pct": None, "with_rule": 0, "on_time": 0,
+                          "on_time_pct": None, "comments_reported": 0, "participants_reported": 0,
+                          "debates_reported": 0}
     assert rows[2024]["consultations"] == 0  # the central authority's c3 has no region
 
 
-def test_ind022_country_without_rule_is_never_on_time(db):
+def test_ind022_country_without_rule_is_neither_on_time_nor_late(db):
     rows = run("consultation-participation", db, country="KZ")
-    assert rows[0]["on_time"] == 0 and rows[0]["on_time_pct"] == 0.0 and rows[0]["acceptance_pct"] == 100.0
+    assert (rows[0]["with_rule"], rows[0]["on_time"], rows[0]["on_time_pct"]) == (0, 0, None)
+    assert rows[0]["acceptance_pct"] == 100.0
 
 
 def test_ind023_consultation_breakdowns(db):
@@ -209,18 +215,20 @@ def test_ind030_training_reach(db):
     # municipalities under RO-AB, RO-BV, RO-CJ: 1 + 0 + 2 = 3
     assert rows == [
         {"year": 2023, "trainings": 2, "participants": 26, "participants_public": 14, "participants_cso": 11,
-         "cso_share_pct": 42.3, "municipalities_reached": 1, "municipalities_total": 3, "reach_pct": 33.3},
+         "cso_share_pct": 42.3, "municipalities_reached": 1, "municipalities_total": 3, "reach_pct": 33.3,
+         "split_reported": 2},
         {"year": 2024, "trainings": 1, "participants": 6, "participants_public": 3, "participants_cso": 3,
-         "cso_share_pct": 50.0, "municipalities_reached": 1, "municipalities_total": 3, "reach_pct": 33.3},
+         "cso_share_pct": 50.0, "municipalities_reached": 1, "municipalities_total": 3, "reach_pct": 33.3,
+         "split_reported": 1},
     ]
 
 
 def test_ind031_training_region_without_municipalities(db):
     assert run("training-reach", db, region="RO-BV") == []
     rows = run("training-reach", db, region="RO-BV", year_from=2023, year_to=2023)
-    assert rows == [{"year": 2023, "trainings": 0, "participants": 0, "participants_public": 0,
-                     "participants_cso": 0, "cso_share_pct": None, "municipalities_reached": 0,
-                     "municipalities_total": 0, "reach_pct": None}]
+    assert rows == [{"year": 2023, "trainings": 0, "participants": 0, "participants_public": None,
+                     "participants_cso": None, "cso_share_pct": None, "municipalities_reached": 0,
+                     "municipalities_total": 0, "reach_pct": None, "split_reported": 0}]
 
 
 def test_ind032_training_level_filter_is_the_organisers_level(db):

@@ -1,12 +1,16 @@
 """Schema, migrations and summary tables: `civmon init` keeps rows; summaries match a rebuild."""
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 import sqlalchemy as sa
 
 from queries import migrate, schema as t, summary
 from queries.contract import KINDS
 
 from . import small_dataset
+from .conftest import make_engine
 
 
 def snapshot(engine, tables):
@@ -155,3 +159,27 @@ def test_sch008_euro_quantisation_is_the_same_in_sql_and_numpy(engine):
     expected = summary.eur_values(np.array([c for c, _r, _e in got], dtype=np.int64),
                                   np.array([np.nan if r is None else r for _c, r, _e in got], dtype=np.float64))
     assert [float(e) for _c, _r, e in got] == expected.tolist()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_sch009_migration_0004_keeps_every_number(kind, tmp_path):
+    """A database at 0003 with its summaries, upgraded: the counts become nullable, the new summary columns are
+    derived from the old ones, and every summary row is the row a rebuild at the latest revision gives."""
+    head_engine, drop_head = make_engine(kind, tmp_path / "head")
+    old_engine, drop_old = make_engine(kind, tmp_path / "old", revision="0003")
+    try:
+        small_dataset.load(head_engine)
+        small_dataset.load(old_engine, summaries_from=head_engine)
+        assert migrate.upgrade(old_engine) == ("0003", "0004")
+        assert snapshot(old_engine, t.SUMMARY_TABLES) == snapshot(head_engine, t.SUMMARY_TABLES)
+        with old_engine.begin() as conn:  # counts not reported can now be stored, as NULL
+            conn.execute(t.consultations.update().where(t.consultations.c.consultation_id == "c1")
+                         .values(comments_received=None, participants=None, public_debate_held=None))
+            conn.execute(t.liaison_officers.insert().values(authority_id="RO-GOV", position="Adviser " * 1250,
+                                                            position_rank=4, appointed_on=dt.date(2020, 1, 1)))
+        with old_engine.connect() as conn:
+            assert conn.execute(sa.select(t.consultations.c.comments_received)
+                                .where(t.consultations.c.consultation_id == "c1")).scalar() is None
+    finally:
+        drop_old()
+        drop_head()

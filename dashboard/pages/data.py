@@ -33,6 +33,10 @@ def layout(**query):
                 dbc.Col(dbc.Button(tr("Download CSV"), id=DOWNLOAD_BUTTON, color="primary", className="mt-3 mt-md-4"),
                         md=3),
             ], className="mb-3"),
+            html.P([tr("Records that loaded but deserve a look (periods under the legal minimum, counts not "
+                       "reported, amounts far above the usual): "),
+                    html.A(tr("Data quality"), href="/data/quality" + state.search, id="data-quality-link")],
+                   className="small"),
             dcc.Store(id=TABLE_STATE, data=state.search),
             dcc.Loading(html.Div(id=TABLE_BODY)),
             dcc.Download(id=DOWNLOAD),
