@@ -20,10 +20,11 @@ from pathlib import Path
 import flask
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from queries import db, importer, settings
+from queries import db, importer, mappings, settings
+from queries.conventions import DECIMAL_SEPARATORS
 from queries.contract import KINDS, LOAD_ORDER
 
-from . import auth, i18n, uploads
+from . import auth, i18n, mapping_admin, uploads
 from .i18n import _
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,32 @@ class _TooLarge(Exception):
     pass
 
 
+def _options() -> dict:
+    """The saved mappings and the decimal separators the upload form offers."""
+    tr = i18n.translator(auth.lang())
+    return {"saved_mappings": [(m["name"], f"{m['name']} ({m['kind']})") for m in mappings.saved(db.database())],
+            "separators": mapping_admin.separators(), "mappings_href": auth.with_lang("/admin/mappings"),
+            "no_mapping": tr(_("None: the file has the template's headers"))}
+
+
+def _reading() -> tuple[mappings.Mapping | None, str | None, str | None]:
+    """The mapping and decimal separator the form chose, or the sentence that says why they cannot be used."""
+    form = flask.request.form
+    decimal = form.get("decimal") if form.get("decimal") in DECIMAL_SEPARATORS else None
+    name = form.get("mapping", "")
+    if not name:
+        return None, decimal, None
+    try:
+        mapping = mappings.get(db.database(), name)
+    except mappings.MappingProblem as exc:
+        return None, decimal, str(exc)
+    if mapping is None:
+        return None, decimal, i18n.translator(auth.lang())(_("There is no saved mapping {name}.")).format(name=name)
+    return mapping, decimal, None
+
+
 def register(server: flask.Flask) -> None:
+    server.register_blueprint(mapping_admin.bp)
     server.register_blueprint(bp)
 
 
@@ -94,6 +120,9 @@ def _import_page(status: int = 200, **context):
     too_large = tr(TOO_LARGE).format(mb=limit_mb)
     if "kind" not in context:  # the form keeps the kind chosen (not read for a request above the limit)
         context["kind"] = flask.request.form.get("kind") or flask.request.args.get("kind") or ""
+    context = {**_options(), **context}
+    context.setdefault("mapping", flask.request.form.get("mapping", ""))
+    context.setdefault("decimal", flask.request.form.get("decimal", ""))
     return auth.render(_("Load data"), "import.html", status=status, texts=IMPORT_TEXTS, active="import",
                        kinds=_kinds(), max_bytes=auth.max_upload_bytes(), limit_mb=limit_mb, too_large=too_large,
                        number=lambda v: i18n.number(v, auth.lang()), action=auth.with_lang("/admin/import"),
@@ -137,6 +166,12 @@ def import_check():
     name = _display_name(storage.filename if storage else "")
     if kind not in KINDS:
         return _import_page(400, error=_("Choose the kind of data the file holds."))
+    mapping, decimal, problem = _reading()
+    if problem:
+        return _import_page(400, error=problem)
+    if mapping is not None and mapping.kind != kind:
+        return _import_page(400, error=tr(_("The mapping {name} is for {mapped}, not for {kind}.")).format(
+            name=mapping.name, mapped=mapping.kind, kind=kind))
     if not storage or not name:
         return _import_page(400, error=_("Choose a file to check."))
     suffix = Path(name).suffix.lower()
@@ -161,7 +196,7 @@ def import_check():
                                          "confirmation to take this one; nothing was written. Try again later, or "
                                          "ask the operator to raise CIVMON_MAX_PENDING_MB."))
     result = importer.import_file(db.database(), kind, path, dry_run=True, file_name=name,
-                                  imported_by=user.username)
+                                  imported_by=user.username, mapping=mapping, decimal=decimal)
     if not result.ok:
         shutil.rmtree(folder, ignore_errors=True)
         log.info("user %s checked %r (%s): rejected, %d problems", user.username, name, kind, result.problem_count)
@@ -169,7 +204,8 @@ def import_check():
     (folder / "upload.json").write_text(json.dumps({"user": user.username, "kind": kind, "name": name,
                                                      "sha256": sha256}), encoding="utf-8")
     flask.session["pending"] = pending = {"token": token, "kind": kind, "name": name, "sha256": sha256,
-                                          "rows": result.rows, "added": result.added, "replaced": result.replaced}
+                                          "rows": result.rows, "added": result.added, "replaced": result.replaced,
+                                          "mapping": mapping.name if mapping else "", "decimal": decimal or ""}
     log.info("user %s checked %r (%s): %d rows, clean", user.username, name, kind, result.rows)
     return _import_page(checked=_checked_view(pending))
 
@@ -207,8 +243,10 @@ def import_confirm():
                         pending["token"])
             return _import_page(409, error=_("The checked file changed on the server before it was loaded; nothing "
                                              "was written. Check the file again."))
+        mapping = mappings.get(db.database(), pending["mapping"]) if pending.get("mapping") else None
         result = importer.import_file(db.database(), pending["kind"], copy, source="web",
-                                      imported_by=user.username, file_name=pending["name"], wait=CONFIRM_WAIT_S)
+                                      imported_by=user.username, file_name=pending["name"], wait=CONFIRM_WAIT_S,
+                                      mapping=mapping, decimal=pending.get("decimal") or None)
     if result.busy:  # the checked file stays, so that Confirm can be pressed again
         log.info("user %s: %r not loaded yet, another import is running", user.username, pending["name"])
         return _import_page(409, error=_("Another import is running, so this file was not loaded yet; nothing was "
@@ -223,7 +261,10 @@ def import_confirm():
     return _import_page(loaded=tr(_("Loaded {file}: {added} rows added, {replaced} replaced. The pages show the new "
                                     "figures now.")).format(file=result.file_name,
                                                             added=i18n.number(result.added, auth.lang()),
-                                                            replaced=i18n.number(result.replaced, auth.lang())))
+                                                            replaced=i18n.number(result.replaced, auth.lang())),
+                        warnings=[{"title": tr(w.title), "count": i18n.number(w.count, auth.lang()),
+                                   "ids": ", ".join(w.ids)} for w in result.warnings],
+                        quality=auth.with_lang("/data/quality"))
 
 
 @bp.post("/import/cancel")
@@ -290,6 +331,9 @@ IMPORT_TEXTS = {
     "to_add": _("Rows to add"), "to_replace": _("Rows to replace"), "kind_label": _("Kind"),
     "confirm": _("Confirm and load"), "cancel": _("Cancel"), "see_history": _("See the import history"),
     "checked_title": _("Ready to load"), "rejected_title": _("The file was not loaded"),
+    "mapping": _("Mapping"), "mapping_help": _("For a file with its own headers and words."),
+    "mappings_link": _("Build or export mappings"), "decimal": _("Decimal separator"),
+    "warnings": _("Loaded, but worth a look:"), "quality": _("See them all on the data-quality page"),
 }
 
 IMPORTS_TEXTS = {

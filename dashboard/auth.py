@@ -207,7 +207,7 @@ def check_csrf() -> None:
 SHELL_TEXTS = {
     "tagline": _("Public authorities and civil society"), "load": _("Load data"), "history": _("Import history"),
     "signed_in_as": _("Signed in as"), "sign_out": _("Sign out"), "public_pages": _("Back to the public pages"),
-    "about": _("About the data"),
+    "about": _("About the data"), "mappings": _("Mappings"),
 }
 
 LOGIN_TEXTS = {
@@ -231,6 +231,7 @@ def render(title: str, template: str, status: int = 200, texts: dict[str, str] |
         lang=lang(), title=tr(title), t={**translated(SHELL_TEXTS), **translated(texts or {})},
         user=current_user(), csrf=csrf_field(), home=with_lang("/"), about=with_lang("/about"),
         links={"import": with_lang("/admin/import"), "history": with_lang("/admin/imports"),
+               "mappings": with_lang("/admin/mappings"),
                "logout": with_lang("/logout")},
         message=tr(message) if isinstance(message, str) else message, **context)
     response = flask.make_response(page, status)

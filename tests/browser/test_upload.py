@@ -39,6 +39,15 @@ def steward_server(browser, tmp_path_factory):
     assert PASSWORD not in server_log and "wrong passphrase" not in server_log  # never a password in the log
 
 
+def sign_in(page, base: str) -> None:
+    from playwright.sync_api import expect
+    page.goto("/login")
+    page.get_by_label("Username").fill(STEWARD)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(base + "/admin/import")
+
+
 def assert_accessible(page) -> None:
     """axe-core finds no serious or critical violation (as tests/browser/test_pages.py checks the public pages)."""
     from axe_playwright_python.sync_playwright import Axe
@@ -117,11 +126,7 @@ def test_bupl002_too_large_file_is_refused_before_it_is_sent(browser, steward_se
     base, folder = steward_server
     page = new_page(browser, base)
     try:
-        page.goto("/login")
-        page.get_by_label("Username").fill(STEWARD)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(base + "/admin/import")
+        sign_in(page, base)
         page.evaluate("document.getElementById('upload-file').dataset.maxBytes = '10'")  # as if the limit were 10 B
         big = folder / "big.csv"
         big.write_text(RULES_GOOD, encoding="utf-8")
@@ -135,3 +140,91 @@ def test_bupl002_too_large_file_is_refused_before_it_is_sent(browser, steward_se
         assert not [u for u in page.log.requests[requests_before:] if u.endswith("/admin/import")]
     finally:
         page.context.close()
+
+
+AUTHORITIES_RO = ("Cod,Denumire,Tip,Județ\n"
+                  "RO-CJ-CJC,Consiliul Județean Cluj,Consiliu județean,RO-CJ\n"
+                  "RO-CJ-P01,Primăria Turda,primărie ,RO-CJ\n")
+GRANTS_RO = ("Nr.,An,Finanțator,Județ,Beneficiar,Suma,Domeniu,Procedura,Data semnării\n"
+             "CJ-1,2024,RO-CJ-CJC,RO-CJ,Asociația Prietenii Bibliotecii,\"1.250,50\",cultură,atribuire directă,18.03.2024\n"
+             "CJ-2,2024,RO-CJ-P01,RO-CJ,Clubul Sportiv Potaissa,25.000,sport,competiție,02/05/2024\n")
+
+
+def _build_mapping(page, kind: str, sample, name: str, columns: dict, constants: dict = {}, values: dict = {},
+                   decimal: str = "") -> None:
+    from playwright.sync_api import expect
+    page.goto("/admin/mappings")
+    page.get_by_label("Kind of data").select_option(kind)
+    page.get_by_label("Sample file (.csv or .xlsx)").set_input_files(str(sample))
+    page.get_by_role("button", name="Read its headers").click()
+    expect(page.locator("#mapping-form")).to_be_visible()
+    page.locator("#mapping-name").fill(name)
+    for column, header in columns.items():
+        page.locator(f"#source-{column}").select_option(header)
+    for column, value in constants.items():
+        page.locator(f"#constant-{column}").fill(value)
+    for column, text in values.items():
+        page.locator(f"#values-{column}").fill(text)
+    if decimal:
+        page.locator("#mapping-decimal").select_option(decimal)
+    page.get_by_role("button", name="Save the mapping").click()
+    expect(page.locator("#mapping-saved")).to_contain_text(f"Saved the mapping {name}")
+
+
+def _load(page, kind: str, path, mapping: str) -> None:
+    from playwright.sync_api import expect
+    page.goto("/admin/import")
+    page.get_by_label("Kind of data").select_option(kind)
+    page.locator("#upload-mapping").select_option(mapping)
+    page.get_by_label("File (.csv or .xlsx)").set_input_files(str(path))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#upload-checked")).to_be_visible()
+    page.locator("#upload-confirm").click()
+    expect(page.locator("#upload-loaded")).to_contain_text(f"Loaded {path.name}")
+
+
+def test_bupl003_a_steward_builds_mappings_saves_them_and_loads_the_sources_own_files(browser, steward_server):
+    """Romanian headers, the council's own words, amounts with a decimal comma and dates written day first: the
+    steward matches columns, gives constants and translations, saves two mappings by name, exports one as TOML, and
+    loads both files through them; the numbers land as the source meant them."""
+    import sqlite3
+
+    from playwright.sync_api import expect
+    base, folder = steward_server
+    page = new_page(browser, base)
+    try:
+        sign_in(page, base)
+        authorities, grants = folder / "autoritati.csv", folder / "granturi.csv"
+        authorities.write_text(AUTHORITIES_RO, encoding="utf-8")
+        grants.write_text(GRANTS_RO, encoding="utf-8")
+
+        _build_mapping(page, "authorities", authorities, "Autorități Cluj",
+                       columns={"authority_id": "Cod", "name": "Denumire", "level": "Tip", "region_code": "Județ"},
+                       constants={"country": "RO"},
+                       values={"level": "Consiliu județean = regional\nPrimărie = local"})
+        export = page.locator("#mapping-list a", has_text="TOML")
+        expect(export).to_have_count(1)
+        toml = page.request.get(export.get_attribute("href")).text()
+        assert 'kind = "authorities"' in toml and '[values.level]' in toml and '"Consiliu județean" = "regional"' in toml
+        page.screenshot(path=str(folder / "mappings.png"), full_page=True)
+        _load(page, "authorities", authorities, "Autorități Cluj")
+
+        _build_mapping(page, "grants", grants, "Granturi CJ Cluj",
+                       columns={"grant_id": "Nr.", "year": "An", "funder_authority_id": "Finanțator",
+                                "region_code": "Județ", "recipient_name": "Beneficiar", "amount": "Suma",
+                                "domain": "Domeniu", "procedure": "Procedura", "awarded_on": "Data semnării"},
+                       constants={"currency": "RON"},
+                       values={"domain": "cultură = culture", "procedure": "atribuire directă = direct\n"
+                                                                           "competiție = competitive"},
+                       decimal="comma")
+        _load(page, "grants", grants, "Granturi CJ Cluj")
+        assert_accessible(page)
+    finally:
+        page.context.close()
+    with sqlite3.connect(folder / "civmon.db") as conn:
+        assert dict(conn.execute("select authority_id, level from authorities").fetchall()) == {
+            "RO-CJ-CJC": "regional", "RO-CJ-P01": "local"}
+        assert conn.execute("select grant_id, amount_cents, domain, procedure, awarded_on from grants "
+                            "order by grant_id").fetchall() == [
+            ("CJ-1", 125050, "culture", "direct", "2024-03-18"), ("CJ-2", 2500000, "sport", "competitive",
+                                                                   "2024-05-02")]
