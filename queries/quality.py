@@ -35,29 +35,33 @@ class Check:
 
 @dataclass(frozen=True)
 class _Rows:
-    """The rows a check reads: a contract table joined to what the filter needs, with its conditions."""
+    """The rows a check reads: a contract table joined to what the filter needs, with its conditions; or, for an
+    import, its staging table (the same columns), so that a check reads the file's rows and not the whole table."""
     scope: Scope | None
-    only: sa.Select | None  # the ids of the records to look at (an import's); None: all in the filter
+    staged: sa.Table | None = None
+
+    def _table(self, table: sa.Table):
+        return self.staged if self.staged is not None else table
 
     def consultations(self):
-        c, a, r = t.consultations, t.authorities, t.regions.alias("cr")
+        c, a, r = self._table(t.consultations), t.authorities, t.regions.alias("cr")
         frm = c.join(a, a.c.authority_id == c.c.authority_id).outerjoin(r, r.c.code == a.c.region_code)
         return c, a, frm, self._where(c.c.consultation_id, a.c.country, t.level1_code(r),
                                       year_of(c.c.published_on), a.c.level)
 
     def grants(self):
-        g, a, r = t.grants, t.authorities, t.regions.alias("gr")
+        g, a, r = self._table(t.grants), t.authorities, t.regions.alias("gr")
         frm = g.join(a, a.c.authority_id == g.c.funder_authority_id).join(r, r.c.code == g.c.region_code)
         return g, a, frm, self._where(g.c.grant_id, r.c.country, t.level1_code(r), g.c.year, a.c.level)
 
     def trainings(self):
-        tr, a, r = t.trainings, t.authorities, t.regions.alias("tr")
+        tr, a, r = self._table(t.trainings), t.authorities, t.regions.alias("tr")
         frm = tr.join(r, r.c.code == tr.c.region_code).outerjoin(a, a.c.authority_id == tr.c.organiser_authority_id)
         return tr, a, frm, self._where(tr.c.training_id, r.c.country, t.level1_code(r), year_of(tr.c.held_on),
                                        a.c.level)
 
     def _where(self, record_id, country, region1, year, level):
-        conds = [record_id.in_(self.only)] if self.only is not None else []
+        conds = []
         if self.scope is not None:
             conds.append(self.scope.where(None, country_col=country, region_col=region1, year_col=year,
                                           level_col=level))
@@ -113,11 +117,11 @@ def _split_not_reported(rows: _Rows) -> sa.Select:
 
 def _far_above_usual(rows: _Rows) -> sa.Select:
     g, a, frm, where = rows.grants()
-    other = t.grants.alias("usual")
-    usual = (sa.select(other.c.funder_authority_id, other.c.currency,
-                       sa.func.avg(other.c.amount_cents).label("average"))
-             .group_by(other.c.funder_authority_id, other.c.currency)
-             .having(sa.func.count() >= USUAL_FROM).subquery("usual"))
+    s = t.s_grant_funders  # the funders' sums per currency, kept current by every import: no pass over the grants
+    usual = (sa.select(s.c.funder_authority_id, s.c.currency,
+                       (sa.cast(sa.func.sum(s.c.amount_cents), sa.Float) / sa.func.sum(s.c.grants)).label("average"))
+             .group_by(s.c.funder_authority_id, s.c.currency)
+             .having(sa.func.sum(s.c.grants) >= USUAL_FROM).subquery("usual"))
     return (sa.select(*_found(g.c.grant_id, a, g.c.year, g.c.amount_cents / 100.0, usual.c.average / 100.0))
             .select_from(frm.join(usual, sa.and_(usual.c.funder_authority_id == g.c.funder_authority_id,
                                                  usual.c.currency == g.c.currency)))
@@ -149,7 +153,7 @@ BY_ID = {c.id: c for c in CHECKS}
 def findings(f: Filter, engine=None, limit: int = SHOWN) -> pd.DataFrame:
     """The records each check finds in the filter, at most `limit` per check (COLUMNS, `check` first)."""
     with connect(engine) as conn:
-        rows = _Rows(resolve(conn, f), None)
+        rows = _Rows(resolve(conn, f))
         out = []
         for check in CHECKS:
             for row in conn.execute(check.select(rows).limit(limit)).mappings():
@@ -160,19 +164,24 @@ def findings(f: Filter, engine=None, limit: int = SHOWN) -> pd.DataFrame:
 def counts(f: Filter, engine=None) -> dict[str, int]:
     """How many records each check finds in the filter."""
     with connect(engine) as conn:
-        rows = _Rows(resolve(conn, f), None)
+        rows = _Rows(resolve(conn, f))
         return {check.id: conn.execute(sa.select(sa.func.count()).select_from(
             check.select(rows).order_by(None).subquery())).scalar_one() for check in CHECKS}
 
 
-def in_import(conn: sa.Connection, kind: str, ids: sa.Select, limit: int = 5) -> list[tuple[Check, int, list]]:
-    """The checks of `kind` that find records among `ids` (an import's), each with how many and the first few."""
-    rows, out = _Rows(None, ids), []
+def in_import(conn: sa.Connection, kind: str, staged: sa.Table, limit: int = 5) -> list[tuple[Check, int, list]]:
+    """The checks of `kind` that find records among an import's rows (its staging table, once they are merged),
+    each with how many and the first few."""
+    rows, out = _Rows(None, staged), []
     for check in (c for c in CHECKS if c.kind == kind):
         stmt = check.select(rows)
-        n = conn.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+        first = [r.record_id for r in conn.execute(stmt.limit(limit))]
+        if len(first) == limit:  # more, perhaps: count them (a clean file costs one query per check)
+            n = conn.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+        else:
+            n = len(first)
         if n:
-            out.append((check, n, [r.record_id for r in conn.execute(stmt.limit(limit))]))
+            out.append((check, n, first))
     return out
 
 
