@@ -295,7 +295,7 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
 
 def _series(chart, df, state, columns: list[tuple[str, str]], kind: str, x: str = "year",
             label: str | None = None, fmt: str | None = None, stacked: bool = False,
-            caption: str | None = None) -> go.Figure:
+            caption: str | None = None, caption_width: int = 46) -> go.Figure:
     tr = i18n.translator(state.lang)
     if df.empty:
         return _empty(chart, state, tr("No data for these filters."))
@@ -318,7 +318,8 @@ def _series(chart, df, state, columns: list[tuple[str, str]], kind: str, x: str 
                   tick0=df[x].max() if x == "year" else None)  # the latest year, the one most read, always labelled
     yaxis = _axis(label if label is not None else tr(chart.label), tickformat=fmt, rangemode="tozero")
     return figure(*traces, **_caption(_layout(chart, state, barmode="stack" if stacked else "group",
-                                              showlegend=len(columns) > 1, xaxis=xaxis, yaxis=yaxis), caption))
+                                              showlegend=len(columns) > 1, xaxis=xaxis, yaxis=yaxis), caption,
+                                      width=caption_width))
 
 
 def build_trend_pct(chart, df, state):
@@ -408,6 +409,9 @@ _REPORTED = {"comments": (_("Comments reported for {n} of {m} consultations."), 
              "split": (_("Sectors reported for {n} of {m} trainings."), "split_reported", "trainings")}
 
 
+REPORTED_WIDTH = 36  # characters a line of these notes takes: short of the plot's tool bar in a third of the page
+
+
 def reported_note(df: pd.DataFrame, state: State, *figures: str) -> str | None:
     """What a chart's figures are taken over, where some records do not report them (SPEC, Records as they come):
     'Comments reported for 120 of 2,797 consultations.' A figure every record reports says nothing."""
@@ -423,13 +427,13 @@ def reported_note(df: pd.DataFrame, state: State, *figures: str) -> str | None:
 def build_consultation_trend(chart, df, state):
     return _series(chart, df, state, [("consultations", _("Consultations")),
                                       ("comments_received", _("Comments received"))], "bar",
-                   caption=reported_note(df, state, "comments"))
+                   caption=reported_note(df, state, "comments"), caption_width=REPORTED_WIDTH)
 
 
 def build_consultation_rates(chart, df, state):
     return _series(chart, df, state, [("on_time_pct", _("On time")), ("acceptance_pct", _("Comments accepted")),
                                       ("debate_pct", _("Public debate held"))], "line", fmt=".1f",
-                   caption=reported_note(df, state, "on_time", "comments", "debates"))
+                   caption=reported_note(df, state, "on_time", "comments", "debates"), caption_width=REPORTED_WIDTH)
 
 
 def build_authorities(chart, df, state):
@@ -520,7 +524,8 @@ def build_training_trend(chart, df, state):
                        participants_other=df["participants"] - public - cso)
     rest = _("Others or sector not reported") if note else _("Others")
     return _series(chart, df, state, [("participants_public", _("Public bodies")), ("participants_cso", _("CSOs")),
-                                      ("participants_other", rest)], "bar", stacked=True, caption=note)
+                                      ("participants_other", rest)], "bar", stacked=True, caption=note,
+                   caption_width=REPORTED_WIDTH)
 
 
 def build_topics(chart, df, state):

@@ -127,6 +127,8 @@ def coverage_text(row: dict | None, lang: str) -> str | None:
     (the share on time: those under a legal minimum)."""
     if row is None or row["reported"] is None or not row["records"] or row["reported"] >= row["records"]:
         return None
+    if row["figure"] == "on_time_pct" and not row["reported"]:
+        return None  # the value says "no legal minimum" and _no_minimum names the countries
     tr = i18n.translator(lang)
     text = tr("under a legal minimum: {n} of {m}") if row["figure"] == "on_time_pct" else tr("reported for {n} of {m}")
     return text.format(n=i18n.number(row["reported"], lang), m=i18n.number(row["records"], lang))
