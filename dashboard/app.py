@@ -76,6 +76,7 @@ def create_app() -> dash.Dash:
     auth.register(app.server)  # /login, /logout, the session cookie; refuses production without SECRET_KEY
     admin.register(app.server)  # the data stewards' /admin/import and /admin/imports
     _set_up_before_serving(app)
+    _page_status(app.server)
     app.server.wsgi_app = _one_version_per_request(app.server.wsgi_app)
     warm.register(app.server)  # the main pages drawn into the cache at start-up and after every import (CIVMON_WARM)
     return app
@@ -90,6 +91,28 @@ def _set_up_before_serving(app: dash.Dash) -> None:
         for hook in app.server.before_request_funcs.get(None, ()):
             if getattr(hook, "__qualname__", "").startswith("Dash."):
                 hook()
+
+
+PAGE_RULES = ("/", "/<path:path>")  # Dash's routes of its page, whatever the address
+
+
+def _page_status(server: flask.Flask) -> None:
+    """Dash answers every address with its page (200) and draws "not found" in the browser. An address that names no
+    page, or a page whose registration's `exists(**path_variables)` says there is nothing there (/embed/nope),
+    answers 404 with that same page: a link checker, a crawler and a monitoring probe read the status."""
+    @server.after_request
+    def status(response: flask.Response) -> flask.Response:
+        rule = flask.request.url_rule
+        if response.status_code != 200 or rule is None or rule.rule not in PAGE_RULES \
+                or response.mimetype != "text/html":
+            return response
+        # Dash Pages' own lookup of an address's page (private, but the one its router uses)
+        page, variables = dash._pages._path_to_page(flask.request.path.strip("/"))
+        exists = page.get("exists")
+        if not page or page.get("module", "").endswith("not_found_404") or (
+                exists is not None and not exists(**(variables or {}))):
+            response.status_code = 404
+        return response
 
 
 def _one_version_per_request(wsgi_app):

@@ -62,5 +62,22 @@ def _parse(query: dict) -> State:
         f = make_filter(country=query.get("country"), region=query.get("region"), level=query.get("level"),
                         year_from=query.get("year_from"), year_to=query.get("year_to"))
     except FilterError as exc:
-        return State(Filter(), lang, i18n.filter_message(exc, lang))
+        return State(_usable_part(query), lang, i18n.filter_message(exc, lang))
     return State(f, lang)
+
+
+def _usable_part(query: dict) -> Filter:
+    """The filter of the parameters that can be used on their own (a reversed year range keeps the country): the
+    filter bar shows them beside the sentence that explains the rest."""
+    names = ("country", "region", "level", "year_from", "year_to")
+
+    def usable(**values) -> bool:
+        try:
+            make_filter(**values)
+            return True
+        except FilterError:
+            return False
+    kept = {n: query.get(n) for n in names if query.get(n) and usable(**{n: query.get(n)})}
+    if not usable(**{n: kept.get(n) for n in ("year_from", "year_to")}):  # the range is one thing
+        kept.pop("year_from", None), kept.pop("year_to", None)
+    return make_filter(**kept) if usable(**kept) else Filter()

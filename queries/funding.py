@@ -157,7 +157,7 @@ def funding_by_year(f: Filter, engine=None) -> pd.DataFrame:
     return funding_years(f, engine)[list(YEAR_COLUMNS)]
 
 
-@m.compared_in_euro(YEAR_COLUMNS + ("competitive_amount",))
+@m.compared_in_euro(YEAR_COLUMNS + ("competitive_amount",), counts_by="year")
 def funding_years(f: Filter, engine=None) -> pd.DataFrame:
     """funding-by-year's rows, with the amount awarded through competitive calls, unrounded (the headline figures
     sum it over a period)."""
@@ -203,7 +203,7 @@ def _funding_mix(f: Filter, engine, column: str, values: tuple[str, ...]) -> pd.
 @query("funding-by-domain", title="Public funding of NGOs by domain",
        definition="Grants and their amount per domain of activity, with each domain's share of the total.",
        area="funding", columns=("domain", "grants") + m.MONEY_COLUMNS + ("share_pct",))
-@m.compared_in_euro(("domain", "grants") + m.MONEY_COLUMNS + ("share_pct",))
+@m.compared_in_euro(("domain", "grants") + m.MONEY_COLUMNS + ("share_pct",), counts_by="domain")
 def funding_by_domain(f: Filter, engine=None) -> pd.DataFrame:
     return _funding_mix(f, engine, "domain", DOMAINS)
 
@@ -212,7 +212,7 @@ def funding_by_domain(f: Filter, engine=None) -> pd.DataFrame:
        definition="Grants and their amount by award procedure (competitive call or direct award), "
                   "with each procedure's share of the total.",
        area="funding", columns=("procedure", "grants") + m.MONEY_COLUMNS + ("share_pct",))
-@m.compared_in_euro(("procedure", "grants") + m.MONEY_COLUMNS + ("share_pct",))
+@m.compared_in_euro(("procedure", "grants") + m.MONEY_COLUMNS + ("share_pct",), counts_by="procedure")
 def funding_by_procedure(f: Filter, engine=None) -> pd.DataFrame:
     return _funding_mix(f, engine, "procedure", PROCEDURES)
 

@@ -198,14 +198,24 @@ def left_out(df) -> tuple[RateGap, ...]:
     return tuple(df.attrs.get(LEFT_OUT) or ())
 
 
-def compared_in_euro(columns: tuple[str, ...]):
+def compared_in_euro(columns: tuple[str, ...], counts_by: str | None = None):
     """A funding breakdown `compute(f, engine)` compared across currencies: run on the filter narrowed to the
-    countries whose grants all have a euro rate (no row when none has), the others named in its LEFT_OUT."""
+    countries whose grants all have a euro rate (no row when none has), the others named in its LEFT_OUT. A count
+    needs no rate: with `counts_by` (the rows' key), the grants of each row are counted over the whole filter."""
     def wrap(compute):
         @functools.wraps(compute)
         def run(f: Filter, engine=None):
             comparable, gaps = euro_comparable(f, engine)
             df = frame([], columns) if comparable is None else compute(comparable, engine)
+            if counts_by and gaps:
+                every = compute(f, engine).set_index(counts_by)["grants"]
+                df = (df.set_index(counts_by).reindex(every.index).reset_index() if len(df) else
+                      every.reset_index().reindex(columns=list(df.columns)))
+                df = df.astype(object).where(df.notna(), None)  # a row only the whole filter has: no amounts
+                df["grants"] = df[counts_by].map(every).astype(object)
+                if "currency" in df:  # a row only the whole filter has: no amount in euro, but in euro still
+                    known = df["currency"].dropna()
+                    df["currency"] = known.iloc[0] if len(known) else "EUR"
             df.attrs[LEFT_OUT] = gaps
             return df
         return run

@@ -168,10 +168,14 @@ def _regions_in_scope(conn: sa.Connection, countries: tuple[str, ...], codes: tu
     region1: list[str] = []
     if codes:
         found = {row.code: row for row in conn.execute(
-            sa.select(r.c.code, r.c.level, r.c.parent_code).where(r.c.code.in_(codes)))}
+            sa.select(r.c.code, r.c.level, r.c.parent_code, r.c.country).where(r.c.code.in_(codes)))}
         unknown = [c for c in codes if c not in found]
         if unknown:
             raise FilterError("unknown region code: {codes}", codes=", ".join(unknown))
+        elsewhere = [c for c in codes if countries and found[c].country not in countries]
+        if elsewhere:  # the view of a country with another's region would be all zeros: say why instead
+            raise FilterError("region {codes} is not in the countries chosen ({countries})",
+                              codes=", ".join(elsewhere), countries=", ".join(countries))
         for code in codes:
             row = found[code]
             one = row.code if row.level == 1 else row.parent_code

@@ -15,7 +15,8 @@ def _title(chart_id=None, **_query):
     return c.page_title(chart.title if chart else _("Chart not found"))()
 
 
-dash.register_page(__name__, path_template="/embed/<chart_id>", title=_title)
+dash.register_page(__name__, path_template="/embed/<chart_id>", title=_title,
+                   exists=lambda chart_id=None: chart_id in charts.CHARTS)  # else the answer's status is 404
 
 
 def layout(chart_id=None, **query):

@@ -14,6 +14,7 @@ from dashboard.i18n import _
 
 NAME = _("Record")
 dash.register_page(__name__, path_template="/data/record/<kind>/<record_id>", name=NAME, title=c.page_title(NAME),
+                   exists=lambda kind=None, record_id=None: quality.record(kind, record_id) is not None,
                    intro=_("One record as it was loaded. An empty count was not reported: it is left out of the "
                            "figures that need it, never counted as 0."))
 
