@@ -270,13 +270,16 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     if ranked.empty:
         return _empty(chart, state, tr("No region in these filters has records for this ranking."))
     df = ranked.assign(name=_names(ranked, state)).sort_values(value, ascending=False, na_position="last")
-    shown = df.head(RANKING_ROWS).iloc[::-1]
     values = [v for v in df[value] if v is not None and not pd.isna(v)]
     same = _same_value(chart, values, len(df), state)
-    # all at 0 %: no bar to see, the caption says so; and with one value for all, none is "highest"
+    # where it goes badly matters as much as where it goes well: a long ranking shows its top and its bottom, a
+    # dotted line between them; with one value for all (all at 0 %), none is "highest": the caption says so
+    half = RANKING_ROWS // 2
+    split = len(df) > RANKING_ROWS and not same
+    shown = (pd.concat([df.head(half), df.tail(half)]) if split else df.head(RANKING_ROWS)).iloc[::-1]
     count = (tr("{shown} of {total} shown; every region is in the data table") if same else
-             tr("The {shown} highest of {total}; every region is in the data table"))
-    title = count.format(shown=len(shown), total=len(df)) if len(df) > len(shown) else None
+             tr("The {half} highest and the {half} lowest of {total}; every region is in the data table"))
+    title = count.format(shown=len(shown), half=half, total=len(df)) if len(df) > len(shown) else None
     left = tr("{count} regions without records left out").format(count=empty) if empty else None
     title = ". ".join(t for t in (same, title, left) if t) or None
     df = shown
@@ -290,6 +293,8 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
         # value for all: its tick alone (at 0, an axis from 0 to 1 in whole numbers read "0, 1, 1")
         xaxis=_axis(label, tickformat=chart.fmt, nticks=5, rangemode="nonnegative",
                     tickvals=values[:1] if same else None),
+        shapes=[dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=half - 0.5, y1=half - 0.5,
+                     line=dict(color="#6c757d", width=1, dash="dot"))] if split else None,
         yaxis=_axis(automargin=True)), title, note))
 
 

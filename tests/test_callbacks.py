@@ -434,7 +434,7 @@ def test_cb026_a_map_or_ranking_whose_regions_all_have_one_value_says_it_in_word
 
 def test_cb026b_a_long_ranking_of_one_value_calls_no_region_highest():
     """Thirty counties all at 0 %: the ranking shows 25 of them and says so, without calling them "the highest";
-    with values that differ, the 25 shown are the highest."""
+    with values that differ, it shows the 12 highest and the 12 lowest."""
     import pandas as pd
 
     from dashboard import charts, state as st
@@ -449,8 +449,11 @@ def test_cb026b_a_long_ranking_of_one_value_calls_no_region_highest():
     assert title == "Toate regiunile: 0,0%. 25 din 30 afișate; toate regiunile sunt în tabelul de date"
     df[chart.value] = [float(i) for i in range(30)]
     fig = chart.figure(df, st.parse("?country=RO"))
-    assert fig.layout.title.text.replace("<br>", " ") == "The 25 highest of 30; every region is in the data table"
-    assert fig.layout.xaxis.tickvals is None
+    # the top and the bottom, a dotted line between them: where it goes badly is not hidden
+    assert fig.layout.title.text.replace("<br>", " ") == \
+        "The 12 highest and the 12 lowest of 30; every region is in the data table"
+    assert list(fig.data[0].customdata) == [f"RO-X{i:02d}" for i in (*range(12), *range(18, 30))]
+    assert len(fig.layout.shapes) == 1 and fig.layout.xaxis.tickvals is None
 
 
 @pytest.mark.parametrize("chart_id", ["liaison-coverage-by-year", "consultation-participation-rates"])
