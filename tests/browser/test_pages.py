@@ -97,7 +97,7 @@ def test_brw003_an_address_that_cannot_be_used_is_explained(page, path, search, 
 
 
 def test_brw004_an_unknown_page_is_explained(page):
-    page.goto("/no-such-page?country=RO")
+    assert page.goto("/no-such-page?country=RO").status == 404  # and the page says so
     expect(page.locator("h1")).to_have_text("Page not found")
     expect(page.locator("#main a[href='/?country=RO']")).to_be_visible()
 

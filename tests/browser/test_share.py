@@ -97,9 +97,16 @@ def test_brw215_the_embed_code_shows_the_chart_in_another_sites_page(page, live_
 
 
 def test_brw204_an_unknown_chart_is_explained(open_page):
+    """The address answers 404 (a link checker sees the broken embed) with the page that explains it; nothing
+    else the page asks for fails."""
     page = open_page(FRAME)
-    page.goto("/embed/no-such-chart?country=RO")
+    response = page.goto("/embed/no-such-chart?country=RO")
+    assert response.status == 404
     expect(page.locator("#embed-problem")).to_contain_text("no-such-chart")
+    document = [f for f in page.log.failed if "/embed/no-such-chart" in f]
+    assert len(document) == 1 and document[0].endswith("→ 404")
+    page.log.failed.remove(document[0])
+    page.log.console_errors = [e for e in page.log.console_errors if "status of 404" not in e]
     page.log.assert_clean()
 
 
