@@ -179,6 +179,7 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     elif chart.value == "per_1000_inhabitants":
         label = _money_label(df, chart.label, state)
     values = [v for v in df[value] if v is not None and not pd.isna(v)]
+    no_data = _missing_reason(df, value, state)
     layout = dict(height=chart.height, separators=_separators(state.lang), annotations=[])
     if len(values) == 1 and len(df) == 1:  # one region: its value in words instead of a colour bar
         words = f"<b>{df['region_name'].iloc[0]}</b><br>{label}: {_number(chart, values[0], state)}"
@@ -198,11 +199,25 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     return maps.region_map(df, country=countries[0] if len(countries) == 1 else None, value_col=value,
                            # the colour bar's title on two lines: it fits beside a phone's map
                            value_label="<br>".join(textwrap.wrap(label, 26)), hover_format=chart.fmt,
-                           selected=list(state.filter.regions), no_data=tr("no data"),
+                           selected=list(state.filter.regions), no_data=no_data,
                            empty=tr("No regions match these filters."), no_geometry=tr("not on the map (no geometry)"),
                            country_name=lambda cc: i18n.country_name(cc, state.lang), geometry="url",
                            # a colour scale of one value says nothing (its ticks all read the same)
                            colorbar=len(set(values)) > 1, layout=layout)
+
+
+def _missing_reason(df: pd.DataFrame, value: str, state: State) -> str:
+    """Why a region of the map has no value: a region with grants but no euro rate or no population figure is never
+    said to have "no data"."""
+    tr = i18n.translator(state.lang)
+    if value not in ("per_1000_eur", "per_1000_inhabitants"):
+        return tr("no data")
+    missing = df[pd.to_numeric(df[value], errors="coerce").isna()]
+    unrated = ~missing["compared"].astype(bool) if "compared" in missing and value == "per_1000_eur" else \
+        pd.Series(False, index=missing.index)
+    if len(missing) and unrated.all():
+        return tr("no euro rate")
+    return tr("no euro rate or no population figure") if unrated.any() else tr("no population figure")
 
 
 def _number(chart: Chart, value, state: State) -> str:

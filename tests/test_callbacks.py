@@ -419,7 +419,7 @@ def test_cb026_a_map_or_ranking_whose_regions_all_have_one_value_says_it_in_word
     fig, _ = cb.render_chart("funding-by-county", "?country=RO&year_from=2030&year_to=2030")
     words = [a.text for a in fig.layout.annotations]  # one county has no population: no amount per inhabitant
     assert words[-1] == "<b>Amount per 1,000 inhabitants (RON)</b><br>Every region with data: 0", words
-    assert "no data (1)" in words[0]
+    assert "no population figure (1)" in words[0]  # Brașov: its own reason, never "no data"
     assert all(t.showscale is False for t in fig.data)
     fig, _ = cb.render_chart("funding-by-county-ranking", "?country=RO&year_from=2030&year_to=2030")
     # no region has a grant: nothing to rank, said in words

@@ -53,3 +53,14 @@ def test_view004_counts_never_leave_a_country_out_for_want_of_a_euro_rate(small_
     domains = {r["domain"]: r["grants"] for r in
                registry.get("funding-by-domain").run(make_filter(), small_db).to_dict("records")}
     assert (domains["social"], domains["youth"], domains["civic"]) == (2, 2, 2)
+
+
+def test_view005_a_region_with_grants_is_never_drawn_as_no_data(cb, small_db):  # noqa: F811
+    """All countries compared in euro: Romania's 2022 grant has no rate, so its counties have no euro figure: the
+    map says "no euro rate", not "no data"; Romania alone, in lei, Brașov (no population) says so."""
+    fig, _ = cb.render_chart("funding-by-county", "")
+    texts = " ".join(a.text for a in fig.layout.annotations) + " ".join(t.hovertemplate or "" for t in fig.data)
+    assert "no euro rate (3)" in texts and "no data" not in texts
+    fig, _ = cb.render_chart("funding-by-county", "?country=RO")
+    texts = " ".join(a.text for a in fig.layout.annotations) + " ".join(t.hovertemplate or "" for t in fig.data)
+    assert "no population figure (1)" in texts and "no data" not in texts
