@@ -22,7 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from queries import db, importer, mappings, settings
 from queries.conventions import DECIMAL_SEPARATORS
-from queries.contract import KINDS, LOAD_ORDER
+from queries.contract import KINDS
 
 from . import auth, i18n, mapping_admin, uploads
 from .i18n import _
@@ -77,7 +77,7 @@ def _upload_limit():
     """The one request that may be large: a file sent to be checked (a little more than the largest file, for the
     form's other fields and the multipart framing)."""
     if flask.request.endpoint == "civmon_admin.import_check":
-        flask.request.max_content_length = auth.max_upload_bytes() + (1 << 16)
+        auth.allow_upload()
 
 
 def _display_name(raw: str | None) -> str:
@@ -109,11 +109,6 @@ def _save(storage, folder: Path, suffix: str, room: int) -> tuple[Path, str]:
 
 # --- pages -------------------------------------------------------------------------------------------
 
-def _kinds() -> list[tuple[str, str]]:
-    tr = i18n.translator(auth.lang())
-    return [(name, tr(KINDS[name].title)) for name in LOAD_ORDER]
-
-
 def _import_page(status: int = 200, **context):
     limit_mb = settings.get("CIVMON_MAX_UPLOAD_MB")
     tr = i18n.translator(auth.lang())
@@ -124,7 +119,7 @@ def _import_page(status: int = 200, **context):
     context.setdefault("mapping", flask.request.form.get("mapping", ""))
     context.setdefault("decimal", flask.request.form.get("decimal", ""))
     return auth.render(_("Load data"), "import.html", status=status, texts=IMPORT_TEXTS, active="import",
-                       kinds=_kinds(), max_bytes=auth.max_upload_bytes(), limit_mb=limit_mb, too_large=too_large,
+                       kinds=auth.kind_choices(), max_bytes=auth.max_upload_bytes(), limit_mb=limit_mb, too_large=too_large,
                        number=lambda v: i18n.number(v, auth.lang()), action=auth.with_lang("/admin/import"),
                        confirm=auth.with_lang("/admin/import/confirm"), cancel=auth.with_lang("/admin/import/cancel"),
                        history=auth.with_lang("/admin/imports"), script="/admin/upload.js", **context)
@@ -213,7 +208,7 @@ def import_check():
 def _checked_view(pending: dict) -> dict:
     """What the page says of a checked file that Confirm would load."""
     tr = i18n.translator(auth.lang())
-    return {"token": pending["token"], "name": pending["name"], "kind_title": dict(_kinds())[pending["kind"]],
+    return {"token": pending["token"], "name": pending["name"], "kind_title": dict(auth.kind_choices())[pending["kind"]],
             "sha256": pending["sha256"], "added": pending.get("added", 0), "replaced": pending.get("replaced", 0),
             "summary": tr(_("{file}: {rows} rows checked, no problem found. Nothing has been written yet.")).format(
                 file=pending["name"], rows=i18n.number(pending.get("rows", 0), auth.lang()))}

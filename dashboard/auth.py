@@ -23,6 +23,7 @@ import flask
 from markupsafe import Markup
 
 from queries import db, settings, users
+from queries.contract import KINDS, LOAD_ORDER
 
 from . import i18n, uploads
 from .i18n import _
@@ -101,6 +102,18 @@ def max_upload_bytes() -> int:
     if not 0 < mb < 1 << 20:
         raise ConfigError(f"CIVMON_MAX_UPLOAD_MB must be a positive number of megabytes, not {raw!r}.")
     return int(mb * (1 << 20))
+
+
+def allow_upload() -> None:
+    """Let this request carry a file as large as CIVMON_MAX_UPLOAD_MB (and the form's other fields and the multipart
+    framing): the upload form's check and the mappings' sample; every other request keeps max_request_bytes."""
+    flask.request.max_content_length = max_upload_bytes() + (1 << 16)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The kinds of data, in load order, each with its title in the view's language: the stewards' forms' choice."""
+    tr = i18n.translator(lang())
+    return [(name, tr(KINDS[name].title)) for name in LOAD_ORDER]
 
 
 def max_request_bytes() -> int:

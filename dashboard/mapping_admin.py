@@ -4,7 +4,6 @@ given a constant, or left out, and a column's values translated; the mapping is 
 the upload page."""
 from __future__ import annotations
 
-import difflib
 import json
 import shutil
 import tempfile
@@ -21,6 +20,7 @@ from . import auth, i18n
 from .i18n import _
 
 bp = flask.Blueprint("civmon_mappings", __name__, url_prefix="/admin/mappings")
+PRESELECT = 0.75  # how alike (difflib's ratio) a header must be to a template column to be chosen for it
 SAMPLE_ROWS = 2000  # rows of the sample read for the values a column holds
 TRANSLATABLE = ("enum", "bool", "code")  # columns whose values a mapping usually translates
 
@@ -29,7 +29,7 @@ TRANSLATABLE = ("enum", "bool", "code")  # columns whose values a mapping usuall
 def _sample_limit():
     """A sample of a source's file may be as large as a file to load (only its first rows are read)."""
     if flask.request.endpoint == "civmon_mappings.build":
-        flask.request.max_content_length = auth.max_upload_bytes() + (1 << 16)
+        auth.allow_upload()
 
 
 def separators() -> list[tuple[str, str]]:
@@ -38,16 +38,11 @@ def separators() -> list[tuple[str, str]]:
             ("comma", tr(_("Decimal comma: 25.000,50"))), ("point", tr(_("Decimal point: 25,000.50")))]
 
 
-def _kinds() -> list[tuple[str, str]]:
-    tr = i18n.translator(auth.lang())
-    return [(name, tr(spec.title)) for name, spec in KINDS.items()]
-
-
 def _list_page(status: int = 200, **context):
     rows = [{**r, "when": r["saved_at"].strftime("%Y-%m-%d %H:%M"),
              "export": auth.with_lang(f"/admin/mappings/{r['name']}.toml")} for r in mappings.saved(db.database())]
     return auth.render(_("Mappings"), "mappings.html", status=status, texts=TEXTS, active="mappings", rows=rows,
-                       kinds=_kinds(), build=auth.with_lang("/admin/mappings/new"), **context)
+                       kinds=auth.kind_choices(), build=auth.with_lang("/admin/mappings/new"), **context)
 
 
 @bp.get("")
@@ -91,13 +86,7 @@ def _sample(storage) -> tuple[list[str], dict[str, list[str]]]:
 
 def _matched(name: str, headers: list[str]) -> str:
     """The header that is the template column, or close enough to preselect; '' when none is."""
-    folded = {h.casefold().replace(" ", "_"): h for h in headers}
-    if name in folded:
-        return folded[name]
-    best = mappings.closest(name, headers)
-    if best and difflib.SequenceMatcher(None, name, best.casefold().replace(" ", "_")).ratio() >= 0.75:
-        return best
-    return ""
+    return mappings.closest(name, headers, cutoff=PRESELECT) or ""
 
 
 def _columns(kind: str, headers: list[str], values: dict[str, list[str]], form=None) -> list[dict]:

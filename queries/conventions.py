@@ -19,13 +19,13 @@ import pandas as pd
 DECIMAL_SEPARATORS = ("comma", "point")
 
 _DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # the contract's own form
 DATE_FORMS = "YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY"
 
 
 def read_date(text: str) -> str | None:
     """A date as YYYY-MM-DD (not yet checked to be a real date), or None when it is written in no known form."""
-    if _ISO.fullmatch(text):
+    if ISO_DATE.fullmatch(text):
         return text
     if m := _DAY_FIRST.fullmatch(text):
         return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"

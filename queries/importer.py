@@ -121,7 +121,8 @@ def _check_header(kind: Kind, header: list[str]) -> None:
     columns = f"the {kind.name} template's columns are: {', '.join(kind.column_names)}"
     if unknown:  # one sentence: each unknown header with the column it may have meant
         free = [c for c in kind.column_names if c not in named] or list(kind.column_names)
-        raise FileProblem("Unknown columns: " + ", ".join(f"{h} (closest: {mappings.closest(h, free)})" for h in unknown)
+        raise FileProblem("Unknown columns: "
+                          + ", ".join(f"{h} (closest: {mappings.closest(h, free)})" for h in unknown)
                           + (f"; missing required columns: {', '.join(missing)}" if missing else "")
                           + f"; {columns} (a file with its own headers loads through a mapping: --map, or a mapping "
                             "saved on the upload page).")
@@ -209,10 +210,10 @@ def _canonical(cells: _Cells, odd: np.ndarray, read: Callable[[str], tuple[str |
     odd = odd & cells.ok
     if not odd.any():
         return
+    cells.v = cells.v.copy()  # the chunk's own array stays as the file had it
     if fast is not None:
         where = np.flatnonzero(odd)
         usual, read_fast = fast(cells.v[where])
-        cells.v = cells.v.copy()
         cells.v[where[usual]] = read_fast
         odd[where[usual]] = False
         if not odd.any():
@@ -223,7 +224,6 @@ def _canonical(cells: _Cells, odd: np.ndarray, read: Callable[[str], tuple[str |
     canonical = np.array([c for c, _why in read_values], dtype=object)[codes]
     why = np.array([w or reason for _c, w in read_values], dtype=object)[codes]
     read_ok = np.array([c is not None for c in canonical], dtype=bool)
-    cells.v = cells.v.copy()
     cells.v[where[read_ok]] = canonical[read_ok]
     for text in pd.unique(why[~read_ok & (why != None)]):  # noqa: E711 (element-wise)
         bad = np.zeros(len(cells.v), dtype=bool)
@@ -261,18 +261,15 @@ def _int(col: Column, cells: _Cells, type_max: int | None, decimal: str | None =
     return pd.Series(n, dtype="Int64").where(cells.ok)
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def _date(col: Column, cells: _Cells, limit: int | None, decimal: str | None = None) -> pd.Series:
     """A date in one of conventions.DATE_FORMS, then strictly YYYY-MM-DD: ten characters that pandas parses with
     that exact format."""
-    _canonical(cells, ~_each_distinct(_ISO_DATE.fullmatch, cells.v), lambda v: (conventions.read_date(v), None),
-               f"must be a date written {conventions.DATE_FORMS}")
+    _canonical(cells, ~_each_distinct(conventions.ISO_DATE.fullmatch, cells.v),
+               lambda v: (conventions.read_date(v), None), f"must be a date written {conventions.DATE_FORMS}")
     parsed = pd.to_datetime(pd.Series(np.where(cells.ok, cells.v, None)), format="%Y-%m-%d", errors="coerce")
     bad = (parsed.isna().to_numpy() | (_lengths(cells.v) != 10)) & cells.ok
     shape = np.zeros(len(bad), dtype=bool)
-    shape[bad] = ~_each(_ISO_DATE.fullmatch, cells.v[bad])
+    shape[bad] = ~_each(conventions.ISO_DATE.fullmatch, cells.v[bad])
     cells.fail(shape, f"must be a date written {conventions.DATE_FORMS}")
     cells.fail(bad, "is not a real date")
     return pd.Series(np.where(cells.ok, cells.v, None), dtype="str")

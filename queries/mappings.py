@@ -37,9 +37,9 @@ import tomli_w
 
 from . import schema as t
 from .db import Database
-from .contract import KINDS, Kind
+from .contract import KINDS
 from .conventions import DECIMAL_SEPARATORS
-from .sources import Chunk, FileProblem, Problem
+from .sources import Chunk, FileProblem
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "data" / "mappings"
 
@@ -60,10 +60,6 @@ class Mapping:
     def __post_init__(self):
         check(self)
 
-    @property
-    def spec(self) -> Kind:
-        return KINDS[self.kind]
-
     def apply(self, source) -> "MappedSource":
         return MappedSource(self, source)
 
@@ -81,11 +77,11 @@ class Mapping:
         return tomli_w.dumps(doc)
 
 
-def closest(name: str, choices) -> str | None:
-    """The choice most like `name` (case and spaces ignored), for a sentence that suggests it."""
-    choices = list(choices)
+def closest(name: str, choices, cutoff: float = 0.0) -> str | None:
+    """The choice most like `name` (case and spaces ignored), for a sentence that suggests it; None when none is at
+    least `cutoff` alike (difflib's ratio)."""
     folded = {c.casefold().replace(" ", "_"): c for c in choices}
-    found = difflib.get_close_matches(name.casefold().replace(" ", "_"), list(folded), n=1, cutoff=0.0)
+    found = difflib.get_close_matches(name.casefold().replace(" ", "_"), list(folded), n=1, cutoff=cutoff)
     return folded[found[0]] if found else None
 
 
@@ -180,6 +176,7 @@ class MappedSource:
         return f"{header} ({column})" if header else column
 
     def chunks(self, chunk_rows: int) -> Iterator[Chunk]:
+        """The source's chunks as the template's columns (its problems are renamed with the rest: import_file)."""
         m = self.mapping
         for chunk in self.source.chunks(chunk_rows):
             frame = pd.DataFrame({column: chunk.frame[header] for column, header in m.columns.items()},
@@ -187,18 +184,13 @@ class MappedSource:
             for column, table in self._translate.items():
                 values = frame[column].astype(str)
                 frame[column] = _folded(values).map(table).fillna(values)
-            for column, value in m.constants.items():
-                # a constant fills the rows that have anything in them; blank rows stay blank (and are skipped)
-                filled = np.logical_or.reduce([chunk.frame[c].to_numpy(dtype=object) != ""
-                                               for c in chunk.frame.columns]) if len(chunk.frame.columns) else []
-                frame[column] = np.where(filled, value, "")
-            problems = [Problem(p.row, self.source_name(p.column), p.reason) for p in chunk.problems]
-            yield Chunk(chunk.rows, frame, problems)
+            if m.constants:  # a constant fills the rows that hold anything; blank rows stay blank (and are skipped)
+                filled = np.logical_or.reduce([(chunk.frame[c].str.strip() != "").to_numpy()
+                                               for c in chunk.frame.columns])
+                for column, value in m.constants.items():
+                    frame[column] = np.where(filled, value, "")
+            yield Chunk(chunk.rows, frame, chunk.problems)
 
-
-def shipped() -> dict[str, Path]:
-    """The worked mappings shipped in data/mappings, by file name without .toml."""
-    return {p.stem: p for p in sorted(MAPPINGS_DIR.glob("*.toml"))}
 
 
 # --- saved mappings (the upload page's) -------------------------------------------------------------------------

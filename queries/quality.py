@@ -14,6 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from . import schema as t
+from .contract import KINDS
 from .db import days_between, year_of
 from .filters import Filter
 from .scope import Scope, connect, frame, resolve
@@ -131,23 +132,22 @@ def _far_above_usual(rows: _Rows) -> sa.Select:
 
 # titles and explanations are translated on the page (scripts/extract_registry_messages.py adds them)
 CHECKS: tuple[Check, ...] = (
-    Check("short_period", "consultations", ("Comment period under the legal minimum"),
+    Check("short_period", "consultations", "Comment period under the legal minimum",
           ("The draft gave fewer days for comments than the law of its country requires: a finding about the "
-            "authority, counted as not on time."), _short_period),
-    Check("same_title", "consultations", ("Same title, same authority, same day"),
+           "authority, counted as not on time."), _short_period),
+    Check("same_title", "consultations", "Same title, same authority, same day",
           ("Two or more drafts with the same title published by one authority on one day: the same draft loaded "
-            "twice under different ids, or drafts that need telling apart."), _same_title),
-    Check("counts_not_reported", "consultations", ("Counts not reported"),
+           "twice under different ids, or drafts that need telling apart."), _same_title),
+    Check("counts_not_reported", "consultations", "Counts not reported",
           ("Comments, comments accepted, participants or the public debate are not reported: the figures that "
-            "need them leave the draft out."), _counts_not_reported),
-    Check("split_not_reported", "trainings", ("Participants by sector not reported"),
+           "need them leave the draft out."), _counts_not_reported),
+    Check("split_not_reported", "trainings", "Participants by sector not reported",
           ("The training does not say how many participants came from public bodies and from CSOs: the shares by "
-            "sector leave it out."), _split_not_reported),
-    Check("far_above_usual", "grants", ("Grant far above its funder's usual"),
+           "sector leave it out."), _split_not_reported),
+    Check("far_above_usual", "grants", "Grant far above its funder's usual",
           ("The amount is more than ten times the average of the funder's grants in that currency: a large award, "
-            "or an amount typed with a wrong separator."), _far_above_usual),
+           "or an amount typed with a wrong separator."), _far_above_usual),
 )
-BY_ID = {c.id: c for c in CHECKS}
 
 
 def findings(f: Filter, engine=None, limit: int = SHOWN) -> pd.DataFrame:
@@ -192,7 +192,6 @@ RECORD_KINDS = ("regions", "authorities", "grants", "consultations", "trainings"
 def record(kind: str, record_id: str, engine=None) -> dict | None:
     """One record of a contract kind by its key, as the contract names its columns (money in units), without
     personal data; None when there is none. A consultation also has its period and its country's legal minimum."""
-    from .contract import KINDS
     if kind not in RECORD_KINDS:
         return None
     spec = KINDS[kind]
