@@ -7,7 +7,9 @@ and reloads all go through the same address, so they restore the view.
 """
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State as DashState, callback, ctx, html, no_update
+from dataclasses import replace
+
+from dash import ALL, Input, Output, State as DashState, callback, clientside_callback, ctx, html, no_update
 
 from queries import FilterError, meta
 
@@ -35,7 +37,9 @@ def filters_to_address(country, region, year_from, year_to, level, lang, current
         return no_update
     if year_from is not None and year_to is not None and year_from > year_to:
         year_from, year_to = year_to, year_from
-    new = _values_to_state(country, region, year_from, year_to, level, lang).search
+    kept = st.parse(current)  # a comparison stays while the filters change
+    new = replace(_values_to_state(country, region, year_from, year_to, level, lang),
+                  compare=kept.compare, compare_years=kept.compare_years).search
     return no_update if new == (current or "") else new
 
 
@@ -59,6 +63,25 @@ def region_click_to_address(clicks, current, path=None):
     state = st.parse(current)
     new = state.with_filter(regions=(code,), countries=(code.split("-")[0],)).search
     return no_update if new == (current or "") else new
+
+
+@callback(Output(c.URL, "search", allow_duplicate=True), Input(c.F_COMPARE, "value"), DashState(c.URL, "search"),
+          prevent_initial_call=True)
+def compare_to_address(value, current):
+    """The "Compare with" choice becomes the address: `compare=RO-TM` or `compare_years=2017-2019` beside the
+    filter, or neither."""
+    state = st.parse(current)
+    if state.error or value == c.compare_value(state):
+        return no_update
+    kind, _, what = (value or "").partition(":")
+    if kind == "region":
+        new = replace(state, compare=tuple(what.split(",")), compare_years=None)
+    elif kind == "years":
+        first, last = what.split("-")
+        new = replace(state, compare=(), compare_years=(int(first), int(last)))
+    else:
+        new = replace(state, compare=(), compare_years=None)
+    return no_update if new.search == (current or "") else new.search
 
 
 def cached_chart(chart_id: str, search: str):
@@ -106,7 +129,7 @@ def _table(chart, df, state: st.State):
 @callback(Output(c.pattern(c.CHART_GRAPH), "figure"),
           Input(c.pattern(c.CHART_STATE), "data"), DashState(c.pattern(c.CHART_STATE), "id"))
 def draw_chart(search, store_id):
-    return cached_chart(store_id["chart"], search)[0]
+    return cached_chart(c.unkeyed(store_id["chart"]), search)[0]
 
 
 @callback(Output(c.pattern(c.CHART_TABLE), "children", allow_duplicate=True),
@@ -124,20 +147,36 @@ def draw_chart_data(clicks, data, store_id):
     again."""
     if data["loaded"]:
         return no_update, no_update
-    return cached_chart(store_id["chart"], data["search"])[1], {**data, "loaded": True}
+    return cached_chart(c.unkeyed(store_id["chart"]), data["search"])[1], {**data, "loaded": True}
 
 
 @callback(Output(c.pattern(c.CHART_TABLE), "children"),
           Input(c.pattern(c.TABLE_STATE), "data"), DashState(c.pattern(c.TABLE_STATE), "id"))
 def draw_table(search, store_id):
-    return cached_chart(store_id["chart"], search)[1]
+    return cached_chart(c.unkeyed(store_id["chart"]), search)[1]
 
 
 @callback(Output(c.pattern(c.KPI_ROW), "children"),
           Input(c.pattern(c.KPI_STATE), "data"), DashState(c.pattern(c.KPI_STATE), "id"))
 def draw_kpis(search, store_id):
     """A page's headline figures for its address (kpis.slot holds their place)."""
-    return kpis.row(store_id["area"], search)
+    return kpis.row(c.unkeyed(store_id["area"]), search, store_id["area"])
+
+
+# The filter bar's "Filters" button (shown below the md breakpoint) opens and folds the filters, in the browser: no
+# request. The bar is drawn anew with each page (a filter change is a new address); whether the reader left it open
+# is kept for the tab (sessionStorage), so choosing a country does not fold the filters before the years are chosen.
+clientside_callback(
+    """function (clicks, open) {
+        var key = "civmon-filters-open", next;
+        try {
+            next = clicks ? !open : window.sessionStorage.getItem(key) === "1";
+            if (clicks) window.sessionStorage.setItem(key, next ? "1" : "0");
+        } catch (e) { next = clicks ? !open : false; }
+        return [next, next ? "true" : "false"];
+    }""",
+    Output(c.F_FOLD, "is_open"), Output(c.F_TOGGLE, "aria-expanded"),
+    Input(c.F_TOGGLE, "n_clicks"), DashState(c.F_FOLD, "is_open"))
 
 
 __all__ = ["filters_to_address", "region_click_to_address", "draw_chart", "draw_chart_data", "draw_table", "draw_kpis",

@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from queries import formats, registry
+from queries import formats, funding, registry
 from queries.consultations import RANKED_FROM
 from queries.money import left_out
 
@@ -23,12 +23,39 @@ from .i18n import _
 from .figures import figure
 from .state import State
 
+CONTEXT_BAR = "#c5cad1"  # the regions around a selection in a ranking (the selection in the palette's first colour)
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=13, color="#222")
 GRAPH_CONFIG = {**maps.MAP_CONFIG}
 RANKING_ROWS = 25
 LINE_DASHES = ("solid", "dash", "dot")
+
+# One colour per category, whichever chart draws it: a sector of participants, a country, a measure reads the same on
+# every chart (Okabe–Ito, and a neutral grey for "others"). Sectors and countries have colours of their own; a
+# measure drawn beside another (a chart's series) keeps its colour wherever it is drawn.
+CATEGORY_COLOURS = {
+    # sectors of participants (training)
+    "public": "#0072B2", "cso": "#009E73", "other": "#999999",
+    # countries
+    "RO": "#E69F00", "BG": "#D55E00", "RS": "#CC79A7", "KZ": "#56B4E9",
+    # measures
+    "coverage_pct": "#0072B2", "compliance_pct": "#E69F00",
+    "consultations": "#0072B2", "comments_received": "#E69F00",
+    "on_time_pct": "#0072B2", "acceptance_pct": "#E69F00", "debate_pct": "#009E73",
+    "amount": "#0072B2", "participants": "#E69F00",
+}
+_COLOUR_ALIASES = {"participants_public": "public", "participants_cso": "cso", "participants_other": "other",
+                   "amount_eur": "amount", "per_1000_inhabitants": "amount", "per_1000_eur": "amount"}
+
+
+def colour(category: str) -> str:
+    """The colour of a category (a sector, a country's code, a measure's column) on every chart; one not listed
+    gets a colour of the palette chosen by its name, the same on every chart and in every run."""
+    key = _COLOUR_ALIASES.get(category, category)
+    if key in CATEGORY_COLOURS:
+        return CATEGORY_COLOURS[key]
+    return PALETTE[sum(str(key).encode()) % len(PALETTE)]
 
 
 
@@ -112,6 +139,33 @@ def _names(df: pd.DataFrame, state: State) -> list[str]:
     return [i18n.region_name(c, n, state.lang) for c, n in zip(df["region_code"], df["region_name"])]
 
 
+def _view_years(state: State) -> tuple[int | None, int | None]:
+    """The first and last year of the view: the filter's, else the data's."""
+    from queries import meta
+    f, years = state.filter, meta.dataset_info().years
+    first = f.year_from if f.year_from is not None else (min(years) if years else None)
+    last = f.year_to if f.year_to is not None else (max(years) if years else None)
+    return (first, last) if first is not None and last is not None and first <= last else (None, None)
+
+
+def years_of(state: State) -> str:
+    """'2015–2024', '2024' or '': the years of the view."""
+    first, last = _view_years(state)
+    return "" if first is None else str(first) if first == last else f"{first}–{last}"
+
+
+def _over_years(label: str, state: State) -> str:
+    """'Amount per 1,000 inhabitants (RON), 2015–2024 (10 years)': a figure summed over the years of the view says
+    over which, and how many (a per-1,000 figure over ten years is not a yearly one)."""
+    first, last = _view_years(state)
+    if first is None:
+        return label
+    if first == last:
+        return i18n.translator(state.lang)(_("{label}, {year}")).format(label=label, year=first)
+    return i18n.translator(state.lang)(_("{label}, {first}–{last} ({n} years)")).format(
+        label=label, first=first, last=last, n=last - first + 1)
+
+
 def _money_label(df: pd.DataFrame, base: str, state: State) -> str:
     tr = i18n.translator(state.lang)
     currency = next((c for c in df.get("currency", []) if c), "")
@@ -178,11 +232,16 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
         value, label = "per_1000_eur", tr("Amount per 1,000 inhabitants (EUR)")
     elif chart.value == "per_1000_inhabitants":
         label = _money_label(df, chart.label, state)
+    if chart.area != "liaison":  # a figure over the view's years says which (officers are counted on a date)
+        label = _over_years(label, state)
     values = [v for v in df[value] if v is not None and not pd.isna(v)]
     no_data = _missing_reason(df, value, state)
     layout = dict(height=chart.height, separators=_separators(state.lang), annotations=[])
+    around = _around(chart, state)
     if len(values) == 1 and len(df) == 1:  # one region: its value in words instead of a colour bar
         words = f"<b>{df['region_name'].iloc[0]}</b><br>{label}: {_number(chart, values[0], state)}"
+        whole = _whole(around, value, state)
+        words += f"<br>{whole}" if whole else ""
     else:  # one value for every region (no grant in 2030: all 0): said in words, the colour bar left out
         same = _same_value(chart, values, len(df), state)
         words = f"<b>{label}</b><br>{same}" if same else None
@@ -203,7 +262,26 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
                            empty=tr("No regions match these filters."), no_geometry=tr("not on the map (no geometry)"),
                            country_name=lambda cc: i18n.country_name(cc, state.lang), geometry="url",
                            # a colour scale of one value says nothing (its ticks all read the same)
-                           colorbar=len(set(values)) > 1, layout=layout)
+                           colorbar=len(set(values)) > 1, layout=layout, context=around)
+
+
+def _whole(around: pd.DataFrame | None, value: str, state: State) -> str | None:
+    """'Romania: 29,458': the per-1,000 figure of the whole country beside a region's (queries.funding)."""
+    if around is None or value not in ("per_1000_inhabitants", "per_1000_eur") or "population" not in around:
+        return None
+    figure = funding.per_1000_over(around, "amount" if value == "per_1000_inhabitants" else "amount_eur")
+    if figure is None:
+        return None
+    countries = dict.fromkeys(code.split("-")[0] for code in around["region_code"])
+    names = ", ".join(i18n.country_name(code, state.lang) for code in countries)
+    return i18n.translator(state.lang)(_("{where}: {value}")).format(where=names, value=i18n.number(figure, state.lang))
+
+
+def _around(chart: Chart, state: State) -> pd.DataFrame | None:
+    """The chart's rows for the whole countries of a region filter: a map or a ranking of a selection keeps the
+    regions around it, grey, so that the selection is seen in its place; None without a region filter."""
+    whole = state.around()
+    return cache.query(chart.query_id, whole.filter) if whole is not None else None
 
 
 def _missing_reason(df: pd.DataFrame, value: str, state: State) -> str:
@@ -271,11 +349,16 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     tr = i18n.translator(state.lang)
     if df.empty:
         return _empty(chart, state, tr("No regions match these filters."))
+    around = _around(chart, state)  # a selection: ranked among the rest of its country, which is grey
+    chosen = set(df["region_code"]) if around is not None else set()
+    df = around if around is not None else df
     note, value = rate_note(df, state), chart.value
     label = _money_label(df, chart.label, state) if chart.value == "amount" else tr(chart.label)
     if chart.value == "amount" and _several_currencies(df):  # compared in euro, without the countries left out
         value, label = "amount_eur", tr("Amount (EUR)")
         df = df[df["compared"] & df["amount_eur"].notna()]
+    if chart.area != "liaison":
+        label = _over_years(label, state)
     # regions without a record of the area (or without the figure) are left out: a ranking of empty rows says
     # nothing (the data table keeps every region)
     records = next((c for c in RECORD_COUNTS if c in df), None)
@@ -291,15 +374,22 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     # dotted line between them; with one value for all (all at 0 %), none is "highest": the caption says so
     half = RANKING_ROWS // 2
     split = len(df) > RANKING_ROWS and not same
-    shown = (pd.concat([df.head(half), df.tail(half)]) if split else df.head(RANKING_ROWS)).iloc[::-1]
+    middle = df.iloc[half:-half] if split else df.iloc[RANKING_ROWS:]
+    picked = middle[middle["region_code"].isin(chosen)]  # a selection in the middle is shown between the two
+    shown = (pd.concat([df.head(half), picked, df.tail(half)]) if split else
+             pd.concat([df.head(RANKING_ROWS), picked])).iloc[::-1]
+    ranks = {code: i + 1 for i, code in enumerate(df["region_code"])}
+    place = [tr("{region}: {rank} of {total}").format(region=name, rank=ranks[code], total=len(df))
+             for code, name in zip(df["region_code"], df["name"]) if code in chosen]
     count = (tr("{shown} of {total} shown; every region is in the data table") if same else
              tr("The {half} highest and the {half} lowest of {total}; every region is in the data table"))
     title = count.format(shown=len(shown), half=half, total=len(df)) if len(df) > len(shown) else None
     left = tr("{count} regions without records left out").format(count=empty) if empty else None
-    title = ". ".join(t for t in (same, title, left) if t) or None
+    title = ". ".join(t for t in (", ".join(place), same, title, left) if t) or None
     df = shown
+    colours = [PALETTE[0] if not chosen or code in chosen else CONTEXT_BAR for code in df["region_code"]]
     bars = dict(type="bar", x=df[value], y=_labels(df["name"], list(df["region_code"]), width=60), orientation="h",
-                customdata=df["region_code"], marker=dict(color=PALETTE[0]),
+                customdata=df["region_code"], marker=dict(color=colours),
                 hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:{chart.fmt}}}<extra></extra>")
     height = max(min(chart.height, 40 * len(df) + 140), 22 * len(df) + 60)  # a few regions: no fat bars
     return figure(bars, **_caption(_layout(
@@ -308,14 +398,18 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
         # value for all: its tick alone (at 0, an axis from 0 to 1 in whole numbers read "0, 1, 1")
         xaxis=_axis(label, tickformat=chart.fmt, nticks=5, rangemode="nonnegative",
                     tickvals=values[:1] if same else None),
-        shapes=[dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=half - 0.5, y1=half - 0.5,
-                     line=dict(color="#6c757d", width=1, dash="dot"))] if split else None,
+        shapes=[dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y - 0.5, y1=y - 0.5,
+                     line=dict(color="#6c757d", width=1, dash="dot"))
+                for y in ((half, half + len(picked)) if len(picked) else (half,))] if split else None,
         yaxis=_axis(automargin=True)), title, note))
 
 
 def _series(chart, df, state, columns: list[tuple[str, str]], kind: str, x: str = "year",
             label: str | None = None, fmt: str | None = None, stacked: bool = False,
-            caption: str | None = None, caption_width: int = 46) -> go.Figure:
+            caption: str | None = None, caption_width: int = 46, right: tuple[str, str] | None = None) -> go.Figure:
+    """Series over `x`: bars or lines of `columns` (column, msgid of its name) on the left axis; `right`: one more
+    series (column, msgid) drawn as a line on an axis of its own on the right, titled by its name, for a measure
+    of another magnitude (twenty times as many comments as consultations would flatten the consultations' bars)."""
     tr = i18n.translator(state.lang)
     if df.empty:
         return _empty(chart, state, tr("No data for these filters."))
@@ -327,19 +421,27 @@ def _series(chart, df, state, columns: list[tuple[str, str]], kind: str, x: str 
         if kind == "line":  # a dash of its own per line: two equal series (Bulgaria's coverage and rank
             # compliance) stay both visible, and a print in grey still tells the lines apart
             traces.append(dict(type="scatter", x=df[x], y=df[col], name=name, mode="lines+markers",
-                               line=dict(color=PALETTE[i], width=2.5, dash=LINE_DASHES[i % len(LINE_DASHES)]),
+                               line=dict(color=colour(col), width=2.5, dash=LINE_DASHES[i % len(LINE_DASHES)]),
                                hovertemplate=hover))
         else:
-            traces.append(dict(type="bar", x=df[x], y=df[col], name=name, marker=dict(color=PALETTE[i]),
+            traces.append(dict(type="bar", x=df[x], y=df[col], name=name, marker=dict(color=colour(col)),
                                hovertemplate=hover))
     years = df[x].nunique() if x == "year" else 0  # every year up to 8, else every other one: upright in a card
     xaxis = _axis(type="category" if x != "year" else "linear",
                   dtick=(1 if years <= 8 else 2 if years <= 16 else 5) if x == "year" else None,
                   tick0=df[x].max() if x == "year" else None)  # the latest year, the one most read, always labelled
     yaxis = _axis(label if label is not None else tr(chart.label), tickformat=fmt, rangemode="tozero")
+    yaxis2 = None
+    if right is not None:
+        col, name = right[0], tr(right[1])
+        traces.append(dict(type="scatter", x=df[x], y=df[col], name=name, yaxis="y2", mode="lines+markers",
+                           line=dict(color=colour(col), width=2.5, dash="dash"), marker=dict(size=7),
+                           hovertemplate=f"%{{x}}<br>{name}: %{{y:{fmt}}}<extra></extra>"))
+        yaxis2 = _axis(name, tickformat=fmt, rangemode="tozero", overlaying="y", side="right", showgrid=False,
+                       automargin=True)
     return figure(*traces, **_caption(_layout(chart, state, barmode="stack" if stacked else "group",
-                                              showlegend=len(columns) > 1, xaxis=xaxis, yaxis=yaxis), caption,
-                                      width=caption_width))
+                                              showlegend=len(traces) > 1, xaxis=xaxis, yaxis=yaxis, yaxis2=yaxis2),
+                                      caption, width=caption_width))
 
 
 def build_trend_pct(chart, df, state):
@@ -374,7 +476,7 @@ def build_mix(chart, df, state):
     df = df.sort_values("amount", ascending=True, na_position="first")
     label = _money_label(df, "Amount", state)
     names = [tr(category_label(v)) for v in df[key]]
-    bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=PALETTE[0]),
+    bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=colour("amount")),
                 text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                 hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>%{{text}}<extra></extra>")
     return figure(bars, **_caption(_layout(chart, state, xaxis=_axis(label, tickformat=",.0f"),
@@ -388,16 +490,16 @@ def build_top(chart, df, state):
         return _no_euro(chart, df, state) if left_out(df) else _empty(chart, state, tr("No data for these filters."))
     df = df.iloc[::-1]
     if "recipient_name" in df:
-        names = _labels(df["recipient_name"], list(df["recipient_id"]))
+        names = _labels([_wrapped(str(n)) for n in df["recipient_name"]], list(df["recipient_id"]), width=80)
     else:  # authorities of several countries share names (Ministry of Culture…): the country tells them apart
         names = _authority_labels(df["funder_name"], df["country"], [None] * len(df), df["funder_authority_id"],
                                   state)
     label = _money_label(df, "Amount", state)
-    bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=PALETTE[2]),
+    bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=colour("amount")),
                 text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                 hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>"
                               + tr("Share of all funding") + ": %{text}<extra></extra>")
-    return figure(bars, **_caption(_layout(chart, state, height=max(chart.height, 28 * len(df) + 60),
+    return figure(bars, **_caption(_layout(chart, state, height=max(chart.height, ROW_HEIGHT * len(df) + 60),
                                            xaxis=_axis(label, tickformat=",.0f", nticks=5),
                                            yaxis=_axis(automargin=True)), rate_note(df, state)))
 
@@ -407,13 +509,27 @@ def _authority_labels(names, countries, regions, ids, state: State) -> list[str]
     still read the same, the region or else the id."""
     countries, ids = list(countries), list(ids)
     several = len({c for c in countries if c}) > 1
-    names = [_short(str(n), 36) + (f" ({c})" if several and c else "") for n, c in zip(names, countries)]
+    names = [_wrapped(str(n)) + (f" ({c})" if several and c else "") for n, c in zip(names, countries)]
     regions = [i18n.region_name(r, r, state.lang) if isinstance(r, str) else None for r in regions]
-    return _labels(names, regions, ids, width=48)
+    return _labels(names, regions, ids, width=80)
 
 
 def _short(name: str, width: int = 38) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
+
+
+LABEL_WIDTH = 24  # characters of a line of a bar's label: two such lines leave a phone's card room for the bars
+ROW_HEIGHT = 40   # pixels per bar of a chart whose labels take two lines
+
+
+def _wrapped(name: str, width: int = LABEL_WIDTH, lines: int = 2) -> str:
+    """A bar's label on at most `lines` lines of `width` characters (a line break as "\n"), the last one shortened
+    with an ellipsis: names on one line of 40 characters left a phone's card no room for the bars and cut the
+    labels and the axis title."""
+    parts = textwrap.wrap(name, width) or [name]
+    if len(parts) > lines:
+        parts = parts[: lines - 1] + [_short(" ".join(parts[lines - 1:]), width)]
+    return "\n".join(parts)
 
 
 def _total(df: pd.DataFrame, column: str) -> int:
@@ -445,8 +561,11 @@ def reported_note(df: pd.DataFrame, state: State, *figures: str) -> str | None:
 
 
 def build_consultation_trend(chart, df, state):
-    return _series(chart, df, state, [("consultations", _("Consultations")),
-                                      ("comments_received", _("Comments received"))], "bar",
+    """Consultations as bars on the left axis, the comments they received (some twenty times as many) as a line on
+    an axis of their own on the right: on one axis the consultations' bars were flat."""
+    return _series(chart, df, state, [("consultations", _("Consultations"))], "bar",
+                   label=i18n.translator(state.lang)(_("Consultations")),
+                   right=("comments_received", _("Comments received")),
                    caption=reported_note(df, state, "comments"), caption_width=REPORTED_WIDTH)
 
 
@@ -463,10 +582,10 @@ def build_authorities(chart, df, state):
     df = df.iloc[::-1]
     names = _authority_labels(df["authority_name"], df["country"], df["region_code"], df["authority_id"], state)
     bars = dict(type="bar", x=df["consultations"], y=names, orientation="h",
-                marker=dict(color=PALETTE[0]), customdata=df["on_time_pct"],
+                marker=dict(color=colour("consultations")), customdata=df["on_time_pct"],
                 hovertemplate="<b>%{y}</b><br>" + tr("Consultations") + ": %{x:,}<br>"
                               + tr("On time") + ": %{customdata:.1f}%<extra></extra>")
-    return figure(bars, **_layout(chart, state, height=max(chart.height, 24 * len(df) + 60),
+    return figure(bars, **_layout(chart, state, height=max(chart.height, ROW_HEIGHT * len(df) + 60),
                                   xaxis=_axis(tr("Consultations"), tickformat=",.0f"), yaxis=_axis(automargin=True)))
 
 
@@ -482,17 +601,21 @@ def build_timeliness(chart, df, state):
     counts = [tr("{on_time} of {total} on time; minimum {days} days").format(
         on_time=i18n.number(o, state.lang), total=i18n.number(n, state.lang), days=i18n.number(d, state.lang))
         for o, n, d in zip(df["on_time"], df["with_rule"], df["min_comment_days"])]
-    bars = dict(type="bar", x=df["on_time_pct"], y=names, orientation="h", text=counts, textposition="auto",
-                marker=dict(color=PALETTE[0]),
-                hovertemplate="<b>%{y}</b><br>" + tr("On time") + ": %{x:.1f}%<br>%{text}<extra></extra>")
+    # on the bar the counts alone (the minimum is in the caption, everything on hover): the whole sentence did not
+    # fit beside a bar on a phone
+    short = [tr("{on_time} of {total}").format(on_time=i18n.number(o, state.lang), total=i18n.number(n, state.lang))
+             for o, n in zip(df["on_time"], df["with_rule"])]
+    bars = dict(type="bar", x=df["on_time_pct"], y=names, orientation="h", text=short, textposition="auto",
+                customdata=counts, cliponaxis=False, marker=dict(color=colour("on_time_pct")),
+                hovertemplate="<b>%{y}</b><br>" + tr("On time") + ": %{x:.1f}%<br>%{customdata}<extra></extra>")
     minima = sorted({(country, int(d)) for country, d in zip(df["country"], df["min_comment_days"])})
     caption = tr("Legal minimum for comments: {minima}. Ranked: authorities with at least {count} consultations "
                  "under it.").format(minima=", ".join(tr("{country} {days} days").format(
                      country=i18n.country_name(country, state.lang), days=days) for country, days in minima),
                      count=RANKED_FROM)
-    layout = _layout(chart, state, height=max(chart.height, 26 * len(df) + 90),
+    layout = _layout(chart, state, height=max(chart.height, ROW_HEIGHT * len(df) + 90),
                      xaxis=_axis(tr("On time (%)"), range=[0, 100], ticksuffix="%"), yaxis=_axis(automargin=True))
-    return figure(bars, **_caption(layout, caption, width=70))
+    return figure(bars, **_caption(layout, caption))
 
 
 def build_periods(chart, df, state):
@@ -501,34 +624,34 @@ def build_periods(chart, df, state):
     if df.empty:
         return _empty(chart, state, tr("No data for these filters."))
     traces, minima = [], []
-    for i, (country, part) in enumerate(df.groupby("country", sort=True)):
-        name, colour = i18n.country_name(country, state.lang), PALETTE[i % len(PALETTE)]
+    for country, part in df.groupby("country", sort=True):
+        name, hue = i18n.country_name(country, state.lang), colour(country)  # the country's, on every chart
         traces.append(dict(type="bar", x=part["period_days"], y=part["consultations"], name=name,
-                           marker=dict(color=colour), hovertemplate=tr("{days} days").format(days="%{x}")
-                                                                    + f": %{{y:,}}<extra>{name}</extra>"))
+                           marker=dict(color=hue), hovertemplate=tr("{days} days").format(days="%{x}")
+                                                                 + f": %{{y:,}}<extra>{name}</extra>"))
         minimum = part["min_comment_days"].iloc[0]
         if minimum is not None and minimum == minimum:
-            minima.append((int(minimum), colour, tr("legal minimum {country}: {days}").format(country=name,
-                                                                                              days=int(minimum))))
+            minima.append((int(minimum), hue, tr("legal minimum {country}: {days}").format(country=name,
+                                                                                           days=int(minimum))))
     # each country's minimum: a dashed line in its colour, its label above the plot on a line of its own (labels
     # of minima a few days apart would otherwise run into each other, or into the bars). The days' range is
     # fixed: plotly widens an automatic range until every label fits, which on a phone means a range of months.
     days = [*df["period_days"], *(m for m, _c, _t in minima)]
     low, high = min(days) - 1.5, max(days) + 1.5
     lines, labels = [], []
-    for k, (minimum, colour, text) in enumerate(minima):
+    for k, (minimum, hue, text) in enumerate(minima):
         lines.append(dict(type="line", x0=minimum - 0.5, x1=minimum - 0.5, xref="x", y0=0, y1=1, yref="y domain",
-                          line=dict(color=colour, dash="dash", width=2)))
+                          line=dict(color=hue, dash="dash", width=2)))
         labels.append(dict(x=minimum - 0.5, y=1, xref="x", yref="paper", yanchor="bottom", yshift=18 * k,
                            xanchor=("left", "center", "right")[min(int(3 * (minimum - 0.5 - low) / (high - low)), 2)],
                            text=text, showarrow=False, font=dict(size=12, color="#222")))
     # stacked: a bar per number of days however many countries, wide enough to read
     return figure(*traces, **_layout(
         chart, state, barmode="stack", bargap=0.15, showlegend=df["country"].nunique() > 1,
-        margin=dict(l=10, r=10, t=18 * len(minima) + 10, b=10),
+        margin=dict(l=10, r=24, t=18 * len(minima) + 10, b=10),  # r: room for the last tick's label
         legend=dict(orientation="h", y=-0.4),  # under the axis title (two lines on a phone), not on it
         shapes=lines or None, annotations=labels or None,
-        xaxis=_axis("<br>".join(textwrap.wrap(tr("Days between publication and the comments deadline"), 32)),
+        xaxis=_axis("<br>".join(textwrap.wrap(tr("Days between publication and the comments deadline"), 26)),
                     range=[low, high]),
         yaxis=_axis(tr("Consultations"), tickformat=",.0f")))
 
@@ -556,7 +679,7 @@ def build_topics(chart, df, state):
     # topics are short phrases: on two lines rather than cut, capitalised as labels
     topics = ["\n".join(textwrap.wrap(tr(t)[:1].upper() + tr(t)[1:], 28)) for t in df["topic"]]
     bars = dict(type="bar", x=df["participants"], y=_labels(topics, width=80), orientation="h",
-                marker=dict(color=PALETTE[1]), customdata=df["trainings"],
+                marker=dict(color=colour("participants")), customdata=df["trainings"],
                 hovertemplate="<b>%{y}</b><br>" + tr("Participants") + ": %{x:,}<br>"
                               + tr("Trainings") + ": %{customdata:,}<extra></extra>")
     return figure(bars, **_layout(chart, state, yaxis=_axis(automargin=True),
@@ -570,7 +693,7 @@ def build_sectors(chart, df, state):
         return _empty(chart, state, tr("No training in these filters reports its participants by sector."))
     names = {"public": _("Public bodies"), "cso": _("CSOs"), "other": _("Others")}
     bars = dict(type="bar", x=[tr(names[s]) for s in df["sector"]], y=df["participants"],
-                marker=dict(color=[PALETTE[0], PALETTE[2], PALETTE[7]][: len(df)]),
+                marker=dict(color=[colour(s) for s in df["sector"]]),
                 text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                 hovertemplate="%{x}: %{y:,}<extra></extra>")
     layout = _layout(chart, state, yaxis=_axis(tr("Participants"), tickformat=",.0f"))

@@ -25,6 +25,7 @@ F_COUNTRY, F_REGION, F_YEAR_FROM, F_YEAR_TO, F_LEVEL, F_LANG = (
 FILTER_IDS = (F_COUNTRY, F_REGION, F_YEAR_FROM, F_YEAR_TO, F_LEVEL, F_LANG)
 RESET = "f-reset"
 F_SHOWN = "f-shown"  # the values the filter bar was drawn with (see callbacks.filters_to_address)
+F_TOGGLE, F_FOLD = "f-toggle", "f-fold"  # below the md breakpoint the filters fold behind a button (callbacks)
 DROPDOWN_PRELOAD = "dropdown-preload"  # a hidden dropdown in the app's shell (see app.create_app)
 
 
@@ -45,26 +46,38 @@ def pattern(kind: str, key=MATCH) -> dict:
     return {"type": kind, "area" if kind in (KPI_ROW, KPI_STATE) else "chart": key}
 
 
-def chart_graph_id(chart_id: str) -> dict:
-    return pattern(CHART_GRAPH, chart_id)
+def keyed(name: str, side: str = "") -> str:
+    """The key of a chart's (or an area's headline figures') parts on a page: its id, and in a comparison the side
+    too ("funding-by-year|b"), so that the same chart shown twice has parts of its own."""
+    return f"{name}|{side}" if side else name
 
 
-def chart_state_id(chart_id: str) -> dict:
+def unkeyed(key: str) -> str:
+    """The chart id or area of a key made by `keyed`."""
+    return key.partition("|")[0]
+
+
+def chart_graph_id(chart_id: str, side: str = "") -> dict:
+    return pattern(CHART_GRAPH, keyed(chart_id, side))
+
+
+def chart_state_id(chart_id: str, side: str = "") -> dict:
     """The store holding the address a chart is still to be drawn for (callbacks.draw_chart, draw_table; see
     chart_view); tables without a figure have a type of their own."""
-    return pattern(TABLE_STATE if charts.get(chart_id).build is charts.build_table else CHART_STATE, chart_id)
+    return pattern(TABLE_STATE if charts.get(chart_id).build is charts.build_table else CHART_STATE,
+                   keyed(chart_id, side))
 
 
-def chart_table_id(chart_id: str) -> dict:
-    return pattern(CHART_TABLE, chart_id)
+def chart_table_id(chart_id: str, side: str = "") -> dict:
+    return pattern(CHART_TABLE, keyed(chart_id, side))
 
 
-def chart_data_toggle_id(chart_id: str) -> dict:
-    return pattern(CHART_DATA_TOGGLE, chart_id)
+def chart_data_toggle_id(chart_id: str, side: str = "") -> dict:
+    return pattern(CHART_DATA_TOGGLE, keyed(chart_id, side))
 
 
-def chart_data_id(chart_id: str) -> dict:
-    return pattern(CHART_DATA, chart_id)
+def chart_data_id(chart_id: str, side: str = "") -> dict:
+    return pattern(CHART_DATA, keyed(chart_id, side))
 
 
 # --- the pages' own facts: stated once, in their dash.register_page(...) --------------------------
@@ -146,7 +159,7 @@ def filter_bar(state: State) -> html.Form:
         return dbc.Col([dbc.Label(tr(label), html_for=control.id, className="small fw-semibold mb-1"), control],
                        xs=xs, sm=6, lg=width)
 
-    return html.Form(dbc.Row([
+    fields = dbc.Row([
         field(_("Country"), dcc.Dropdown(id=F_COUNTRY, options=countries, value=list(f.countries), multi=True,
                                       placeholder=tr("All countries")), 2),
         field(_("Region"), dcc.Dropdown(id=F_REGION, options=regions, value=list(f.regions), multi=True,
@@ -162,8 +175,28 @@ def filter_bar(state: State) -> html.Form:
                        className="btn btn-outline-secondary btn-sm w-100"), xs=12, sm=6, lg=2,
                 className="d-flex align-items-end"),
         dcc.Store(id=F_SHOWN, data=shown_values(state)),
-    ], className="g-2 align-items-end"), className="filter-bar no-print", role="search",
-        **{"aria-label": tr("Filters")})
+    ], className="g-2 align-items-end")
+    # on a phone the open bar takes the whole first screen: it folds behind a "Filters" button (which names the
+    # filters in force), so the page's headline figures show without scrolling; from md up it is always open and
+    # the button hidden (assets/civmon.css)
+    chosen = [*f.countries, *f.regions, _year_range(f.year_from, f.year_to),
+              *(tr(charts.level_label(lv)) for lv in f.levels)]
+    toggle = html.Button([html.Span(tr("Filters"), className="fw-semibold"),
+                          html.Span(" · " + ", ".join(v for v in chosen if v), className="filter-chosen")
+                          if any(chosen) else None],
+                         type="button", id=F_TOGGLE, className="btn btn-outline-secondary btn-sm w-100 filter-toggle",
+                         **{"aria-expanded": "false", "aria-controls": F_FOLD})
+    return html.Form([toggle, dbc.Collapse(fields, id=F_FOLD, is_open=False, class_name="filter-fold")],
+                     className="filter-bar no-print", role="search", **{"aria-label": tr("Filters")})
+
+
+def _year_range(year_from, year_to) -> str:
+    """The years of a filter in a few characters: "2019–2023", "2019–", "–2023" or ""."""
+    if year_from is None and year_to is None:
+        return ""
+    if year_from == year_to:
+        return str(year_from)
+    return f"{year_from or ''}–{year_to or ''}"
 
 
 def shown_values(state: State) -> list:
@@ -212,36 +245,39 @@ def problem_view(state: State, message: str) -> html.Div:
 
 # --- content -----------------------------------------------------------------------------------
 
-def chart_card(chart_id: str, state: State, width: int = 6) -> dbc.Col:
+def chart_card(chart_id: str, state: State, width: int = 6, side: str = "", side_name: str | None = None) -> dbc.Col:
     """A card with the chart's title, its download / share menu and its definition; the figure as chart_view gives
     it, its data table one click away as the chart's text alternative, fetched on that click. The card's column
-    carries the chart's id: a link to the view ends in #<chart-id>."""
+    carries the chart's id: a link to the view ends in #<chart-id>. `side`: which side of a comparison it is on
+    (its parts' ids then carry it, the column's id too: "<chart-id>-b"), `side_name` what that side shows."""
     tr = i18n.translator(state.lang)
     chart = charts.get(chart_id)
-    view = chart_view(chart_id, state)
+    view = chart_view(chart_id, state, side)
     body = [html.P(tr(chart.definition), className="small text-muted mb-2 chart-definition")]
     if chart.build is charts.build_table:
-        body.append(view.loading(html.Div(view.table, id=chart_table_id(chart_id))))
+        body.append(view.loading(html.Div(view.table, id=chart_table_id(chart_id, side))))
     else:
         body += [
             # a figure named by the chart's title for screen readers (not role="img": that would hide the
             # plotly mode bar's buttons inside it); the table below is the chart's text alternative
-            html.Div(view.loading(dcc.Graph(id=chart_graph_id(chart_id), config=charts.GRAPH_CONFIG,
+            html.Div(view.loading(dcc.Graph(id=chart_graph_id(chart_id, side), config=charts.GRAPH_CONFIG,
                                             figure=view.figure, className="chart-graph")),
                      role="figure", **{"aria-label": tr(chart.title)}),
             # the table is fetched when the summary is first opened (callbacks.draw_chart_data)
-            html.Details([html.Summary(tr("Show the data behind this chart"), id=chart_data_toggle_id(chart_id)),
+            html.Details([html.Summary(tr("Show the data behind this chart"), id=chart_data_toggle_id(chart_id, side)),
                           html.Div(html.P(tr("Loading the data…"), className="small text-muted mb-0"),
-                                   id=chart_table_id(chart_id), className="mt-2", **{"aria-live": "polite"}),
-                          dcc.Store(id=chart_data_id(chart_id), data={"search": state.search, "loaded": False})],
+                                   id=chart_table_id(chart_id, side), className="mt-2", **{"aria-live": "polite"}),
+                          dcc.Store(id=chart_data_id(chart_id, side), data={"search": state.search, "loaded": False})],
                          className="chart-data"),
         ]
     body.append(view.store)
     return dbc.Col(dbc.Card([
-        dbc.CardHeader(html.Div([html.H2(tr(chart.title), className="h6 mb-0"), chart_actions(chart_id, state)],
-                                className="chart-card-head")),
+        dbc.CardHeader(html.Div([html.H2([tr(chart.title), html.Span(side_name, className="compare-side-tag")
+                                          if side_name else None], className="h6 mb-0"),
+                                 chart_actions(chart_id, state)], className="chart-card-head")),
         dbc.CardBody(body),
-    ], className="chart-card h-100", id=f"card-{chart_id}"), xs=12, lg=width, className="mb-3", id=chart_id)
+    ], className="chart-card h-100", id=f"card-{keyed(chart_id, side).replace('|', '-')}"), xs=12, lg=width,
+        className="mb-3", id=keyed(chart_id, side).replace("|", "-"))
 
 
 def chart_key(chart_id: str, search: str) -> tuple | None:
@@ -261,7 +297,7 @@ class ChartView(NamedTuple):
         return component if self.store is None else dcc.Loading(component, type="dot")
 
 
-def chart_view(chart_id: str, state: State) -> ChartView:
+def chart_view(chart_id: str, state: State, side: str = "") -> ChartView:
     """A chart as a page shows it on arrival. When the cache holds its drawing for this address (someone has seen
     this view of the data), the page arrives with it: no request per chart, and plotly.js draws it as the page
     mounts (a page of seven charts drawn ~0.3 s sooner: bench/bench_pages_ab.py). Otherwise a placeholder, and the store
@@ -273,7 +309,7 @@ def chart_view(chart_id: str, state: State) -> ChartView:
         return ChartView(drawn[0], drawn[1], None)
     cache.mark_incomplete()
     return ChartView(_placeholder_figure(charts.get(chart_id).height), None,
-                     dcc.Store(id=chart_state_id(chart_id), data=state.search))
+                     dcc.Store(id=chart_state_id(chart_id, side), data=state.search))
 
 
 def chart_actions(chart_id: str, state: State) -> html.Div:
@@ -341,13 +377,25 @@ def data_table(df, state: State, page_size: int = 10, table_id=None, label: str 
     return html.Div(table, className="table-scroll", tabIndex=0, **named)
 
 
-def kpi(label: str, value: str, definition: str, kpi_id: str, note: str | None = None) -> dbc.Col:
-    """One headline figure; its definition shows on hover and to screen readers."""
+def kpi(label: str, value: str, definition: str, kpi_id: str, note: str | None = None,
+        target: tuple[str, bool, str] | None = None, exact: str | None = None) -> dbc.Col:
+    """One headline figure; its definition shows on hover and to screen readers. `target`: (the words that say how
+    the figure stands against its target, whether it meets it, the target's source), drawn in green or red beside
+    an arrow, the words saying what both mean. `exact`: the figure in full, when `value` is its short form."""
+    aim = None
+    if target:
+        words, met, source = target
+        aim = html.Div(words, className="kpi-target " + ("kpi-target-met" if met else "kpi-target-missed"),
+                       title=source)
+    spoken = " ".join(part for part in (f"{label}: {exact or value}.", f"{target[0]} ({target[2]})." if target
+                                        else None, definition) if part)
     return dbc.Col(html.Div([
         html.Div(label, className="kpi-label"),
-        html.Div(value, className="kpi-value", id=kpi_id),
+        # a short amount ("234.8m RON") has the exact one on hover and for screen readers
+        html.Div(value, className="kpi-value", id=kpi_id, title=exact),
         html.Div(note or "", className="kpi-note"),
-    ], className="kpi", title=definition, tabIndex=0, role="group", **{"aria-label": f"{label}: {value}. {definition}"}),
+        aim,
+    ], className="kpi", title=definition, tabIndex=0, role="group", **{"aria-label": spoken}),
         xs=6, md=3, className="mb-3")
 
 
@@ -363,7 +411,9 @@ def page(state: State, module: str, content, error: str | None = None) -> html.D
         html.Main(dbc.Container([
             filter_bar(state),
             demo_notice(state),
-            html.Div([html.H1(tr(title), className="h3 mb-1"), None if message else report_link(state, content)],
+            html.Div([html.H1(tr(title), className="h3 mb-1"),
+                      html.Div([None if message or not _comparable(module) else compare_control(state),
+                                None if message else report_link(state, content)], className="page-tools")],
                      className="page-title mt-3"),
             html.P(tr(intro), className="text-muted mb-3 page-intro"),
             problem_view(state, message) if message else html.Div(content, id="page-content"),
@@ -407,9 +457,87 @@ def _guarded(state: State, module: str, build, leave_out: tuple[str, ...] = ()) 
         content = build()
         rest = [chart_card(chart_id, state, 12) for chart_id in unplaced(page_of(module).get("area"), content)
                 if chart_id not in leave_out]
+        if state.comparing:
+            return page(state, module, comparison(state, module, placed(content) + rest))
     except FilterError as exc:
         return page(state, module, None, error=i18n.filter_message(exc, state.lang))
     return page(state, module, [*content, dbc.Row(rest)] if rest else content)
+
+
+F_COMPARE = "f-compare"
+
+
+def compare_value(state: State) -> str | None:
+    """The compare control's value for a view: 'region:RO-TM,RO-CJ', 'years:2017-2019' or None."""
+    if state.compare:
+        return "region:" + ",".join(state.compare)
+    if state.compare_years:
+        return "years:{}-{}".format(*state.compare_years)
+    return None
+
+
+def compare_control(state: State) -> html.Div:
+    """'Compare with': the period of the same length before the view's years, or another region of the countries in
+    view; the choice goes into the address (callbacks.compare_to_address), so a comparison is a link like any view."""
+    tr, f = i18n.translator(state.lang), state.filter
+    options = []
+    first, last = charts._view_years(state)
+    if first is not None and first - (last - first + 1) >= min(_dataset_info().years or (first,)):
+        before = (2 * first - last - 1, first - 1)
+        label = str(before[0]) if before[0] == before[1] else "{}–{}".format(*before)
+        options.append({"label": tr("The period before ({years})").format(years=label),
+                        "value": "years:{}-{}".format(*before)})
+    countries = f.named_countries
+    options += [{"label": f"{i18n.region_name(code, name, state.lang)} ({code})", "value": f"region:{code}"}
+                for code, name, _c in meta.level1_regions(countries) if code not in f.regions]
+    value = compare_value(state)
+    if value and value not in {o["value"] for o in options}:  # every value in the address is an option
+        options.insert(0, {"label": value.partition(":")[2], "value": value})
+    return html.Div([dbc.Label(tr("Compare with"), html_for=F_COMPARE, className="small fw-semibold mb-0 me-2"),
+                     dcc.Dropdown(id=F_COMPARE, options=options, value=value, placeholder=tr("Nothing"),
+                                  clearable=True, className="compare-select")],
+                    className="compare-control no-print")
+
+
+def _comparable(module: str) -> bool:
+    """Pages with headline figures can show a comparison: the overview and the four areas'."""
+    from . import kpis
+    return (page_of(module).get("area") or ("overview" if module.endswith(".overview") else None)) in kpis.CARDS
+
+
+def side_label(state: State) -> str:
+    """What one side of a comparison shows: 'Cluj · 2020–2022', 'Romania · all years'."""
+    from queries import scope
+    tr, f = i18n.translator(state.lang), state.filter
+    if f.regions:
+        with scope.connect() as conn:
+            regions = scope.resolve(conn, f).regions
+        where = ", ".join(i18n.region_name(r.code, r.name, state.lang) for r in regions)
+    elif f.countries:
+        where = ", ".join(i18n.country_name(code, state.lang) for code in f.countries)
+    else:
+        where = tr("All countries")
+    return f"{where} · {_year_range(f.year_from, f.year_to) or tr('all years')}"
+
+
+def comparison(state: State, module: str, chart_ids: list[str]) -> list:
+    """A comparison view (`compare=` or `compare_years=` in the address): the page's headline figures for each side,
+    one row above the other, then each of its charts for the two sides next to each other, each card naming its
+    side. The charts are the page's own, drawn by the same callbacks (their ids carry the side)."""
+    from . import kpis
+    from queries import scope
+    a, b = state.sides()
+    scope.check(b.filter)  # an unknown region compared with is explained like one in the filter
+    tr, labels = i18n.translator(state.lang), (side_label(a), side_label(b))
+    area = page_of(module).get("area") or ("overview" if module.endswith(".overview") else None)
+    out = [html.P(tr("Comparison: {a} beside {b}.").format(a=labels[0], b=labels[1]), className="compare-intro")]
+    if area in kpis.CARDS:
+        out += [html.Div([html.H2(label, className="h6 compare-side"), kpis.slot(area, side, key)])
+                for label, side, key in zip(labels, (a, b), ("a", "b"))]
+    for chart_id in chart_ids:
+        out.append(dbc.Row([chart_card(chart_id, side, 6, key, label)
+                            for label, side, key in zip(labels, (a, b), ("a", "b"))]))
+    return out
 
 
 def placed(content) -> list[str]:

@@ -16,7 +16,7 @@ import pycountry
 from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from queries.scope import rounded
 
@@ -131,6 +131,23 @@ def money(value, currency: str | None, lang: str | None, digits: int = 0) -> str
     if value is None:
         return "–"
     return f"{number(value, lang, digits)} {currency or ''}".strip()
+
+
+COMPACT_FROM = 1_000_000  # amounts from a million up are written short on cards ("234.8M RON", "234,8 mil. RON")
+
+
+def compact_money(value, currency: str | None, lang: str | None) -> str:
+    """A large amount in the language's short form, with three or four significant digits ("1.68B RON",
+    "20,9 млрд KZT"), rounded half up as the reporting layer rounds (Babel alone rounds half to even); an amount
+    under a million as `money` writes it. The exact figure goes beside it (a card's hover, every export)."""
+    if value is None or abs(value) < COMPACT_FROM:
+        return money(value, currency, lang)
+    magnitude = 10 ** ((len(str(int(abs(value)))) - 1) // 3 * 3)  # millions, billions…
+    mantissa = abs(value) / magnitude
+    digits = 2 if mantissa < 10 else 1
+    shown = Decimal(repr(rounded(value / magnitude, digits))) * magnitude
+    text = format_compact_decimal(shown, format_type="short", locale=locale(lang), fraction_digits=digits)
+    return f"{text} {currency or ''}".strip()
 
 
 def date(value: dt.date | None, lang: str | None) -> str:

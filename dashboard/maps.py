@@ -55,6 +55,7 @@ ENV_GEOJSON_DIR = "CIVMON_GEOJSON_DIR"
 
 DEFAULT_COLORSCALE = pcolors.get_colorscale("Viridis_r")   # colour-blind safe; light = low, dark = high
 NO_DATA_COLOR = "#d0d0d0"
+CONTEXT_COLOR = "#eef0f3"  # the regions around a selection: lighter than "no data", so the two are never confused
 BORDER_COLOR = "#ffffff"
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=13, color="#222")
 TILE_BLOCK_MAX_COLS = 18     # several countries: start a new row of blocks past this width (two blocks a row for
@@ -454,14 +455,24 @@ def _colorbar(value_label: str, hover_format: str) -> dict:
                 thickness=14, len=0.8, outlinewidth=0)
 
 
+def _context_parts(rows: list[dict], value_label: str, hover_format: str) -> list[tuple[list[dict], str]]:
+    """The grey regions around a selection as (rows, what their hover says of the value): those with a value show it
+    (the trace's z, in the figure's number format; a colour scale of one grey), the others a dash."""
+    known = [r for r in rows if r["value"] is not None]
+    unknown = [r for r in rows if r["value"] is None]
+    return [(part, shown) for part, shown in ((known, f"{value_label}: %{{z:{hover_format}}}"),
+                                             (unknown, f"{value_label}: –")) if part]
+
+
 def _no_data_note(count: int, no_data: str = "no data") -> str:
     return f"<span style='color:{NO_DATA_COLOR}'>■</span> {no_data} ({count})"
 
 
-def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, no_data,
+def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, no_data, others=(),
                 no_geometry="not on the map (no geometry)", url=None) -> tuple[list[dict], dict]:
     codes_drawn = {f["properties"]["code"] for f in fc["features"]}
     drawn = [r for r in rows if r["code"] in codes_drawn]
+    around = [r for r in others if r["code"] in codes_drawn]
     missing = [r["code"] for r in rows if r["code"] not in codes_drawn]
     with_value = [r for r in drawn if r["value"] is not None]
     no_value = [r for r in drawn if r["value"] is None]
@@ -472,6 +483,12 @@ def _choropleth(rows, fc, *, value_label, hover_format, scale, title, selected, 
                     customdata=codes, text=[r["name"] for r in rs])
 
     traces = []
+    for part, shown in _context_parts(around, value_label, hover_format):
+        # the rest of the country, grey, its figure on hover: the selection is seen in its place
+        traces.append(dict(type="choropleth", **common(part), z=[r["value"] or 0 for r in part],
+                           colorscale=[[0, CONTEXT_COLOR], [1, CONTEXT_COLOR]], showscale=False,
+                           marker=dict(line=dict(color=BORDER_COLOR, width=0.5)), name="others",
+                           hovertemplate=f"<b>%{{text}}</b><br>%{{location}}<br>{shown}<extra></extra>"))
     if with_value:
         zs = [r["value"] for r in with_value]
         zmin, zmax = min(zs), max(zs)
@@ -528,9 +545,9 @@ def _tile_blocks(rows: list[dict], country_name=_country_name) -> tuple[dict[str
     return cells, labels
 
 
-def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data,
+def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data, others=(),
            country_name=_country_name) -> tuple[list[dict], dict]:
-    cells, country_labels = _tile_blocks(rows, country_name)
+    cells, country_labels = _tile_blocks(sorted([*rows, *others], key=lambda r: r["code"]), country_name)
     nrows = max(r for r, _ in cells.values()) + 1
     ncols = max(c for _, c in cells.values()) + 1
     grid = lambda: [[None] * ncols for _ in range(nrows)]  # noqa: E731
@@ -555,6 +572,19 @@ def _tiles(rows, *, value_label, hover_format, scale, title, selected, no_data,
     common = dict(x=list(range(ncols)), y=list(range(nrows)), text=text, customdata=codes, xgap=3, ygap=3,
                   hoverongaps=False)
     traces = []
+    for row in others:
+        r, c = cells[row["code"]]
+        text[r][c], codes[r][c] = row["name"], row["code"]
+        lx.append(c), ly.append(r), lcolour.append("#4a5561")
+        ltext.append(f"<b>{row['code']}</b><br>{_wrap(row['name'])}" if show_names else row["code"])
+    for part, shown in _context_parts(others, value_label, hover_format):  # the rest of the country, grey
+        z_around = grid()
+        for row in part:
+            r, c = cells[row["code"]]
+            z_around[r][c] = row["value"] or 0
+        traces.append(dict(type="heatmap", **common, z=z_around, colorscale=[[0, CONTEXT_COLOR], [1, CONTEXT_COLOR]],
+                           showscale=False, name="others",
+                           hovertemplate=f"<b>%{{text}}</b><br>%{{customdata}}<br>{shown}<extra></extra>"))
     if values:
         traces.append(dict(type="heatmap", 
             **common, z=z, colorscale=scale, zmin=zmin, zmax=zmax if zmax > zmin else zmin + 1,
@@ -595,7 +625,8 @@ def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region
                colorscale=None, title: str | None = None, selected: list[str] | None = None,
                no_data: str = "no data", empty: str = "No regions to show",
                no_geometry: str = "not on the map (no geometry)", country_name=None,
-               geometry: str = "inline", colorbar: bool = True, layout: dict | None = None) -> go.Figure:
+               geometry: str = "inline", colorbar: bool = True, layout: dict | None = None,
+               context: pd.DataFrame | None = None) -> go.Figure:
     """A map of one value per level-1 region.
 
     ``country``: the country shown; rows of other countries are left out. ``None``: taken from the codes;
@@ -609,8 +640,13 @@ def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region
     app serves them at (`geometry_url`), for a figure sent to the app's own pages.
     ``colorbar``: False leaves the colour bar out. ``layout``: more layout (height, margins…) over the map's,
     its ``annotations`` added to the map's own; the figure is built once, from dicts (dashboard/figures.py).
+    ``context``: the rows of the regions around the ones in ``df`` (the rest of their country), drawn grey with
+    their value on hover.
     """
     rows = _rows(df, code_col, name_col, value_col)
+    shown = {r["code"] for r in rows}
+    others = [r for r in _rows(context, code_col, name_col, value_col) if r["code"] not in shown] \
+        if context is not None else []
     cc = _norm_country(country)
     if cc:
         dropped = [r["code"] for r in rows if _country_of(r["code"]) != cc]
@@ -625,7 +661,8 @@ def region_map(df: pd.DataFrame, *, country: str | None, code_col: str = "region
         return _figure([], base, layout)
     countries = {_country_of(r["code"]) for r in rows}
     opts = dict(value_label=value_label, hover_format=hover_format, scale=_scale(colorscale), title=title,
-                selected=set(selected or ()), no_data=no_data)
+                selected=set(selected or ()), no_data=no_data, others=[r for r in others
+                                                                       if _country_of(r["code"]) in countries])
     fc = _geometry(next(iter(countries))) if len(countries) == 1 else None
     if fc is not None:
         traces, base = _choropleth(rows, fc, **opts, no_geometry=no_geometry,

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode
 
 from queries import Filter, FilterError, make_filter
+from queries.filters import parse_comparison
 
 from . import cache, i18n
 
-PARAMS = ("country", "region", "year_from", "year_to", "level", "lang")
+PARAMS = ("country", "region", "year_from", "year_to", "level", "lang", "compare", "compare_years")
 
 
 @dataclass(frozen=True)
@@ -21,9 +22,32 @@ class State:
     filter: Filter = field(default_factory=Filter)
     lang: str = i18n.DEFAULT
     error: str | None = None  # why the parameters could not be used: the page shows an explained empty view
+    # a comparison view (SPEC, Web addresses): the page's figures for the filter beside those for other regions
+    # (`compare=RO-TM`) or another period (`compare_years=2017-2019`), the rest of the filter the same
+    compare: tuple[str, ...] = ()
+    compare_years: tuple[int, int] | None = None
 
     def with_filter(self, **changes) -> "State":
         return replace(self, filter=self.filter.with_(**changes))
+
+    def around(self) -> "State | None":
+        """For a view of some regions, the view of their whole countries (what a region is seen beside: its
+        country's figure, the rest of the country grey on a map); None for a view without a region filter."""
+        f = self.filter
+        return self.with_filter(regions=(), countries=f.named_countries) if f.regions else None
+
+    @property
+    def comparing(self) -> bool:
+        return bool(self.compare or self.compare_years)
+
+    def sides(self) -> tuple["State", "State"]:
+        """The two views a comparison puts side by side: the filter's, and the same filter for the regions or the
+        years compared with (of their own countries when the filter names countries)."""
+        main = replace(self, compare=(), compare_years=None)
+        if self.compare:
+            countries = Filter(regions=self.compare).named_countries if self.filter.countries else ()
+            return main, main.with_filter(regions=self.compare, countries=countries)
+        return main, main.with_filter(year_from=self.compare_years[0], year_to=self.compare_years[1], as_of=None)
 
     @property
     def query(self) -> dict[str, str]:
@@ -32,7 +56,9 @@ class State:
         values = {"country": ",".join(f.countries), "region": ",".join(f.regions),
                   "year_from": "" if f.year_from is None else str(f.year_from),
                   "year_to": "" if f.year_to is None else str(f.year_to),
-                  "level": ",".join(f.levels), "lang": "" if self.lang == i18n.DEFAULT else self.lang}
+                  "level": ",".join(f.levels), "lang": "" if self.lang == i18n.DEFAULT else self.lang,
+                  "compare": ",".join(self.compare),
+                  "compare_years": "-".join(map(str, self.compare_years)) if self.compare_years else ""}
         return {k: v for k, v in values.items() if v}
 
     @property
@@ -63,7 +89,11 @@ def _parse(query: dict) -> State:
                         year_from=query.get("year_from"), year_to=query.get("year_to"))
     except FilterError as exc:
         return State(_usable_part(query), lang, i18n.filter_message(exc, lang))
-    return State(f, lang)
+    try:
+        compare, years = parse_comparison(query.get("compare"), query.get("compare_years"))
+    except FilterError as exc:
+        return State(f, lang, i18n.filter_message(exc, lang))
+    return State(f, lang, compare=compare, compare_years=years)
 
 
 def _usable_part(query: dict) -> Filter:

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from . import schema
-from .vocabulary import DOMAINS, LEVELS_OF_GOVERNMENT, PROCEDURES
+from .vocabulary import DOMAINS, LEVELS_OF_GOVERNMENT, PROCEDURES, TARGET_INDICATORS
 
 @dataclass(frozen=True)
 class Column:
     """One column of an import file.
 
-    type: text | code | int | date | bool | money | rate | enum
+    type: text | code | int | date | bool | money | rate | number | enum  (rate: > 0; number: ≥ 0)
     db: the table column it is stored in (money is stored in minor units).
     """
     name: str
@@ -136,6 +136,16 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         C("min_comment_days", "int", True, min=0, max=365, example="10"),
     ), key=("country",), title="Legal minimum consultation period", is_reference=True,
         affects_all_summaries=True),
+    Kind("targets", schema.targets, (
+        C("country", "code", True, example="KZ"),
+        C("indicator", "enum", True, choices=TARGET_INDICATORS, example="coverage_pct"),
+        C("level", "enum", choices=LEVELS_OF_GOVERNMENT, example=""),
+        C("value", "number", True, example="100"),
+        C("source", "text", True, example="2018 methodological recommendations"),
+    ), key=("country", "indicator", "level"), title="Targets and legal minimums for the headline figures",
+        notes=("level empty: the target holds at every level of government",
+               "value in the figure's unit: a share in per cent (100), a count, an amount in the country's currency; "
+               "a ceiling for without_officer, a floor for every other figure")),
     Kind("trainings", schema.trainings, (
         C("training_id", "code", True, example="RO-CJ-2024-T01"),
         C("title", "text", True, example="Cooperation of local self-governments and CSOs"),
@@ -153,5 +163,5 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 
 # Order in which a full dataset must be loaded so that every reference already exists.
 LOAD_ORDER = ("regions", "currencies", "exchange_rates", "rank_requirements", "consultation_rules",
-              "authorities", "liaison_officers", "grants", "consultations", "trainings")
+              "authorities", "liaison_officers", "grants", "consultations", "trainings", "targets")
 REFERENCE_KINDS = tuple(k for k in LOAD_ORDER if KINDS[k].is_reference)

@@ -50,6 +50,15 @@ CURRENCIES = (("RO", "RON", 2005, None), ("BG", "BGN", 1999, 2025), ("BG", "EUR"
 RANK_REQUIREMENTS = (("KZ", "central", 4), ("KZ", "regional", 4), ("KZ", "regional_department", 2),
                      ("KZ", "district", 2))
 CONSULTATION_RULES = (("RO", 10), ("BG", 30))
+# Goals the offices' own texts set (country, indicator, level or None for every level, value, source)
+TARGETS = (
+    ("KZ", "coverage_pct", None, 100.0, "2018 methodological recommendations on interaction with NGOs"),
+    ("KZ", "compliance_pct", None, 100.0, "2018 methodological recommendations on interaction with NGOs"),
+    ("RO", "coverage_pct", None, 100.0, "Law 52/2003, art. 4: a person responsible for relations with civil society"),
+    ("RO", "on_time_pct", None, 100.0, "Law 52/2003, art. 7: at least 10 days for comments"),
+    ("BG", "on_time_pct", None, 100.0, "Law on Normative Acts, art. 26: 30 days for comments"),
+    ("RS", "cso_share_pct", None, 30.0, "Office for Cooperation with Civil Society, annual training plan"),
+)
 
 # --- level-1 regions: population (census 2021/2022, KZ 2023) -------------------------------------
 
@@ -1223,13 +1232,15 @@ def _load_regions(conn, r1: pd.DataFrame, r2: pd.DataFrame) -> int:
 
 
 def _load_reference(conn) -> dict[str, int]:
-    """Currencies, rank requirements and consultation rules that are not yet present."""
+    """Currencies, rank requirements, consultation rules and targets that are not yet present."""
     specs = (("currencies", t.currencies, ("country", "currency"), CURRENCIES,
               ("country", "currency", "from_year", "to_year")),
              ("rank_requirements", t.rank_requirements, ("country", "level"), RANK_REQUIREMENTS,
               ("country", "level", "max_position_rank")),
              ("consultation_rules", t.consultation_rules, ("country",), CONSULTATION_RULES,
-              ("country", "min_comment_days")))
+              ("country", "min_comment_days")),
+             ("targets", t.targets, ("country", "indicator", "level"), TARGETS,
+              ("country", "indicator", "level", "value", "source")))
     return {kind: _insert(conn, table, _missing_rows(conn, table, key, list(rows), names))
             for kind, table, key, rows, names in specs}
 

@@ -38,6 +38,12 @@ class Filter:
         return replace(self, **changes)
 
     @property
+    def named_countries(self) -> tuple[str, ...]:
+        """The countries the filter names, else those of its regions (a region code starts with its country's, as
+        ISO 3166-2 codes do); empty for a filter of every country."""
+        return self.countries or tuple(dict.fromkeys(r.split("-")[0] for r in self.regions))
+
+    @property
     def has_years(self) -> bool:
         return self.year_from is not None or self.year_to is not None
 
@@ -146,3 +152,20 @@ def make_filter(country=None, region=None, year_from=None, year_to=None, level=N
             except ValueError:
                 raise FilterError("as-of must be a date such as 2023-12-31, not {value}", value=repr(as_of)) from None
     return Filter(countries, regions, y_from, y_to, levels, date)
+
+
+def parse_comparison(compare: str | None, compare_years: str | None
+                     ) -> tuple[tuple[str, ...], tuple[int, int] | None]:
+    """What a view is compared with (SPEC, Web addresses): region codes (`compare=RO-TM`) or a year range
+    (`compare_years=2017-2019`); raises FilterError for a value that is neither, or for both at once (a page
+    compares one thing)."""
+    regions = make_filter(region=compare).regions if compare else ()
+    years = None
+    if compare_years:
+        first, last = parse_years(compare_years)
+        if first is None or last is None or first > last:
+            raise FilterError("compare_years must be a range such as 2017-2019, not {value}", value=repr(compare_years))
+        years = (first, last)
+    if regions and years:
+        raise FilterError("compare either regions or years, not both")
+    return regions, years

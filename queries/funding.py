@@ -109,11 +109,22 @@ def _county_rows(conn, scope: Scope) -> tuple[list[dict], tuple[m.RateGap, ...]]
             "per_1000_inhabitants": ratio(amount, region.population, 2, 1000.0),
             "competitive_share_pct": pct(comp, amount),
             "per_1000_eur": None if missing else ratio(sum(x.eur for x in p), region.population, 2, 1000.0),
+            "population": region.population,
         })
     return rows, m.rate_gaps(by_country)
 
 
-COMPARED_COLUMNS = FUNDING_BY_COUNTY_COLUMNS + ("per_1000_eur", "compared")
+COMPARED_COLUMNS = FUNDING_BY_COUNTY_COLUMNS + ("per_1000_eur", "compared", "population")
+
+
+def per_1000_over(df: pd.DataFrame, column: str = "amount") -> float | None:
+    """The amount per 1,000 inhabitants of all the regions of a funding-by-county-compared table together (the
+    regions with a population figure: their amounts over their people), rounded as each region's is; None when
+    none has one or the amounts are in several currencies (`column` amount_eur compares them in euro)."""
+    known = df[df["population"].notna() & df[column].notna()] if len(df) else df
+    if not len(known) or (column == "amount" and known["currency"].nunique() > 1):
+        return None
+    return ratio(float(known[column].sum()), int(known["population"].sum()), 2, 1000.0)
 
 
 @query("funding-by-county-compared", title="Public funding of NGOs by county, compared across countries",

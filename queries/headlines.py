@@ -14,14 +14,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import sqlalchemy as sa
 
 from . import consultations, funding, liaison, meta, money, training
+from . import schema as t
 from .filters import Filter
+from .vocabulary import LOWER_IS_BETTER
 from .registry import query
 from .scope import connect, frame, pct, ratio, resolve, rounded
 
 HEADLINE_COLUMNS = ("figure", "period", "year_from", "year_to", "as_of", "value", "unit", "currency", "previous",
-                    "change", "reported", "records")
+                    "change", "reported", "records", "target", "target_source", "target_met")
+# target, target_source: the goal or legal minimum the targets table sets for the figure in the view's one country
+# (the level's own, else the one for every level); none when the view spans several countries, whose goals differ.
+# target_met: whether the figure reaches it (at most it, for a figure where less is better); none without a figure
 # reported, records: a figure taken over the records that report what it needs (SPEC, Records as they come) says how
 # many did of how many there are (comments per consultation: consultations reporting comments, of all); a figure
 # over every record leaves both empty
@@ -51,10 +57,37 @@ class _Rows:
                           "change": change(unit, value, previous) if comparable else None,
                           "reported": basis[0], "records": basis[1]})
 
-    def frame(self, left_out=()) -> pd.DataFrame:
+    def frame(self, f: Filter, engine, left_out=()) -> pd.DataFrame:
+        aims = targets(f, engine)
+        for row in self.rows:
+            target, source = aims.get(row["figure"], (None, None))
+            value = row["value"]
+            row.update(target=target, target_source=source,
+                       target_met=None if target is None or value is None else
+                       bool(value <= target if row["figure"] in LOWER_IS_BETTER else value >= target))
         df = frame(self.rows, HEADLINE_COLUMNS)
         df.attrs[money.LEFT_OUT] = tuple(left_out)
         return df
+
+
+@meta.per_version  # targets change only with an import
+def _target_rows(conn) -> tuple[tuple, ...]:
+    tg = t.targets
+    return tuple(conn.execute(sa.select(tg.c.country, tg.c.indicator, tg.c.level, tg.c.value, tg.c.source)).all())
+
+
+def targets(f: Filter, engine=None) -> dict[str, tuple[float, str]]:
+    """{figure: (target, source)} for the view: its country's targets when it spans one country, a level's own
+    target before the one for every level when it asks for one level."""
+    with connect(engine) as conn:
+        countries = {r.country for r in resolve(conn, f).regions}
+        rows = _target_rows(conn)
+    if len(countries) != 1:
+        return {}
+    (country,), level = countries, f.levels[0] if len(f.levels) == 1 else None
+    ordered = sorted((r for r in rows if r.country == country and r.level in (None, level)),
+                     key=lambda r: r.level is not None)  # the level's own last: it wins
+    return {r.indicator: (r.value, r.source) for r in ordered}
 
 
 def _before(f: Filter, years: tuple[int, int], engine) -> Filter | None:
@@ -87,7 +120,7 @@ def _flows(f: Filter, engine, per_year, figures, units: dict[str, str], yearly: 
     years = per_year(f, engine)
     out, span = _Rows(), _span(years)
     if span is None:
-        return out.frame()
+        return out.frame(f, engine)
     before = _before(f, span, engine)
 
     def of(rows, first, last):
@@ -104,7 +137,7 @@ def _flows(f: Filter, engine, per_year, figures, units: dict[str, str], yearly: 
     for figure, unit in units.items():
         out.add(figure, "last_year", unit, last[figure][0], earlier[figure][0] if earlier else None,
                 (span[1], span[1]), basis=last[figure][1])
-    return out.frame()
+    return out.frame(f, engine)
 
 
 def _one(df: pd.DataFrame, column: str, at: int):
@@ -134,7 +167,7 @@ def liaison_headline(f: Filter, engine=None) -> pd.DataFrame:
             ("compliance_pct", "pct", pct(compliant, n), pct(compliant0, n0)),
             ("without_officer", "count", n - covered, n0 - covered0)):
         out.add(figure, "as_of", unit, value, previous, as_of=on)
-    return out.frame()
+    return out.frame(f, engine)
 
 
 # --- funding ----------------------------------------------------------------------------------------------------
@@ -148,7 +181,7 @@ def funding_headline(f: Filter, engine=None) -> pd.DataFrame:
     years = funding.funding_years(f, engine)
     out, span = _Rows(), _span(years)
     if span is None:
-        return out.frame(money.left_out(years))
+        return out.frame(f, engine, money.left_out(years))
     before = _before(f, span, engine)
     earlier = funding.funding_years(before, engine) if before else None
     currency = years["currency"].iloc[-1]
@@ -167,7 +200,7 @@ def funding_headline(f: Filter, engine=None) -> pd.DataFrame:
         out.add(figure, "last_year", unit, _one(years, column, -1), _one(years, column, -2) if several else None,
                 last, currency=currency if unit == "money" else None,
                 comparable=unit != "money" or (several and years["currency"].iloc[-2] == currency))
-    return out.frame(money.left_out(years))
+    return out.frame(f, engine, money.left_out(years))
 
 
 # --- consultations ----------------------------------------------------------------------------------------------

@@ -295,7 +295,8 @@ def _number_problem(value: str, decimals: int | None, example: str) -> str:
     return "is too large"
 
 
-def _positive_number(cells: _Cells, decimals: int | None, example: str, decimal: str | None) -> pd.Series:
+def _positive_number(cells: _Cells, decimals: int | None, example: str, decimal: str | None,
+                     zero: bool = False) -> pd.Series:
     places = r"\d+" if decimals is None else r"\d{1,%d}" % decimals
     # the contract's own form, but for a value that also reads as grouped thousands (117.307)
     quick = re.compile(r"(?!-?[1-9]\d{0,2}\.\d{3}$)-?\d{1,%d}(?:\.%s)?" % (_MAX_DIGITS, places))
@@ -309,7 +310,10 @@ def _positive_number(cells: _Cells, decimals: int | None, example: str, decimal:
         where[np.flatnonzero(bad)[(reasons == reason).to_numpy()]] = True
         cells.fail(where, reason)
     n = cells.numbers(np.float64)
-    cells.fail(n <= 0, "must be greater than 0")
+    if zero:
+        cells.fail(n < 0, "must be 0 or more")
+    else:
+        cells.fail(n <= 0, "must be greater than 0")
     return pd.Series(n).where(cells.ok)
 
 
@@ -321,8 +325,12 @@ def _rate(col: Column, cells: _Cells, limit: int | None, decimal: str | None = N
     return _positive_number(cells, None, col.example, decimal)
 
 
+def _number(col: Column, cells: _Cells, limit: int | None, decimal: str | None = None) -> pd.Series:
+    return _positive_number(cells, None, col.example, decimal, zero=True)
+
+
 _PARSERS = {"text": _text, "code": _text, "enum": _enum, "int": _int, "date": _date, "bool": _bool,
-            "money": _money, "rate": _rate}
+            "money": _money, "rate": _rate, "number": _number}
 
 
 def _limit(col: Column, table: sa.Table) -> int | None:
@@ -449,7 +457,10 @@ def _stage_rows(conn: sa.Connection, stage: sa.Table, records: list[tuple]) -> N
 
 
 def _key_match(kind: Kind, a, b) -> list:
-    return [a.c[k] == b.c[k] for k in kind.key]
+    """The key's columns equal, where an empty value in an optional key column (a target's level) equals another
+    empty one: `=` alone is never true for NULL, so such a row would never be replaced nor found twice. Required
+    columns keep `=`, which every engine answers from an index."""
+    return [a.c[k] == b.c[k] if kind.column(k).required else a.c[k].is_not_distinct_from(b.c[k]) for k in kind.key]
 
 
 @dataclass
@@ -626,11 +637,12 @@ def _duplicates(st: _Staging) -> sa.Select:
     """Rows whose key an earlier row of the file already has, with that earlier row."""
     s = st.table
     key = [s.c[k] for k in st.kind.key]
+    required = [s.c[k] for k in st.kind.key if st.kind.column(k).required]
     first = (sa.select(*key, sa.func.min(s.c.rownum).label("first"))
-             .where(*(k.is_not(None) for k in key)).group_by(*key)
+             .where(*(k.is_not(None) for k in required)).group_by(*key)
              .having(sa.func.count() > 1).subquery())
     return (sa.select(s.c.rownum, first.c.first)
-            .select_from(s.join(first, sa.and_(*(s.c[k] == first.c[k] for k in st.kind.key))))
+            .select_from(s.join(first, sa.and_(*_key_match(st.kind, s, first))))
             .where(s.c.rownum > first.c.first))
 
 

@@ -80,6 +80,19 @@ rank_requirements = sa.Table(
     sa.Column("max_position_rank", sa.SmallInteger, nullable=False),
 )
 
+# A goal or legal minimum for a headline figure (SPEC: targets). The key (country, indicator, level) is kept by the
+# importer, not by a primary key: level is empty for a target that holds at every level, and a primary key column
+# cannot be NULL.
+targets = sa.Table(
+    "targets", metadata,
+    sa.Column("country", COUNTRY, nullable=False),
+    sa.Column("indicator", CODE, nullable=False),
+    sa.Column("level", LEVEL, nullable=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("source", TEXT, nullable=False),
+    sa.Index(None, "country", "indicator"),
+)
+
 grants = sa.Table(
     "grants", metadata,
     sa.Column("grant_id", ID, primary_key=True),

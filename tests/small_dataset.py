@@ -72,6 +72,11 @@ ROWS = {
         ("t3", "Consultation practice", D("2024-02-01"), "RO-CJ-002", "consultation", "RO-CJ-002-L", None, 3, 3, 0, 20),
         ("t4", "Civic participation", D("2024-03-01"), "BG-18-001", "civic participation", "BG-18-OA", None, 12, 0, None, None),
     ],
+    "targets": [  # country, indicator, level (None: every level), value, source
+        ("KZ", "coverage_pct", None, 100.0, "KZ recommendations"), ("KZ", "compliance_pct", None, 100.0, "KZ recommendations"),
+        ("RO", "coverage_pct", None, 100.0, "Law 52/2003"), ("RO", "coverage_pct", "regional", 90.0, "RO regional plan"),
+        ("RO", "without_officer", None, 0.0, "Law 52/2003"),
+    ],
 }
 
 
@@ -81,7 +86,9 @@ def load(engine: sa.Engine, summaries_from: sa.Engine | None = None) -> None:
     at_head = migrate.current(engine) == migrate.head()
     with engine.begin() as conn:
         for kind in ("regions", "currencies", "exchange_rates", "rank_requirements", "consultation_rules",
-                     "authorities", "liaison_officers", "grants", "consultations", "trainings"):
+                     "authorities", "liaison_officers", "grants", "consultations", "trainings", "targets"):
+            if kind == "targets" and not at_head:
+                continue  # a revision before targets had none
             table = getattr(t, kind)
             names = [c.name for c in table.columns]
             present = table if at_head else sa.Table(kind, sa.MetaData(), autoload_with=conn)

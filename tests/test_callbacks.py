@@ -265,9 +265,9 @@ def test_cb019_the_county_map_and_ranking_compare_in_euro_across_currencies(cb, 
     ranked = dict(zip(fig.data[0].customdata, fig.data[0].x))
     # Romania is left out (its 2022 grant has no euro value), Kazakhstan has no grants: not ranked
     assert set(ranked) == {"BG-18"} and ranked["BG-18"] > 0
-    assert fig.layout.xaxis.title.text == "Amount (EUR)" and "Romania" in fig.layout.title.text
+    assert fig.layout.xaxis.title.text == "Amount (EUR), 2022–2026 (5 years)" and "Romania" in fig.layout.title.text
     fig, _box = cb.render_chart("funding-by-county", "")  # per 1,000 inhabitants in euro; Romania's counties grey
-    assert any((t.colorbar.title.text or "").replace("<br>", " ") == "Amount per 1,000 inhabitants (EUR)"
+    assert any((t.colorbar.title.text or "").replace("<br>", " ") == "Amount per 1,000 inhabitants (EUR), 2022–2026 (5 years)"
                for t in fig.data if t.showscale is not False)
     assert any("Romania (RON, 2022)" in a.text.replace("<br>", " ") for a in fig.layout.annotations)
 
@@ -418,7 +418,7 @@ def test_cb026_a_map_or_ranking_whose_regions_all_have_one_value_says_it_in_word
     plot to be read. Where values differ, no such line."""
     fig, _ = cb.render_chart("funding-by-county", "?country=RO&year_from=2030&year_to=2030")
     words = [a.text for a in fig.layout.annotations]  # one county has no population: no amount per inhabitant
-    assert words[-1] == "<b>Amount per 1,000 inhabitants (RON)</b><br>Every region with data: 0", words
+    assert words[-1] == "<b>Amount per 1,000 inhabitants (RON), 2030</b><br>Every region with data: 0", words
     assert "no population figure (1)" in words[0]  # Brașov: its own reason, never "no data"
     assert all(t.showscale is False for t in fig.data)
     fig, _ = cb.render_chart("funding-by-county-ranking", "?country=RO&year_from=2030&year_to=2030")

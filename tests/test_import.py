@@ -489,6 +489,29 @@ def test_imp030_reimport_is_idempotent(base, tmp_path):
             assert after[table] == before[table], table
 
 
+def test_imp032_a_target_for_every_level_is_replaced_by_its_key_with_the_level_empty(engine, tmp_path):
+    """targets' key (country, indicator, level) has an optional column: an empty level is one key, found again on
+    re-import and twice in one file, on both engines."""
+    first = load(engine, tmp_path, "targets", rows_csv("targets", {"value": "100"}, {"level": "regional", "value": "90"},
+                                                       {"indicator": "without_officer", "value": "0"}))
+    assert first.ok and (first.added, first.replaced) == (3, 0), messages(first)
+    again = load(engine, tmp_path, "targets", rows_csv("targets", {"value": "95", "source": "Revised plan"}))
+    assert again.ok and (again.added, again.replaced) == (0, 1), messages(again)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(schema.targets.c.indicator, schema.targets.c.level, schema.targets.c.value,
+                                      schema.targets.c.source).order_by(schema.targets.c.indicator,
+                                                                        schema.targets.c.value)).all()
+    assert [tuple(r) for r in rows] == [("coverage_pct", "regional", 90.0, "2018 methodological recommendations"),
+                                        ("coverage_pct", None, 95.0, "Revised plan"),
+                                        ("without_officer", None, 0.0, "2018 methodological recommendations")]
+    assert_rejected(engine, write(tmp_path, "bad.csv", rows_csv("targets", {}, {"value": "80"},
+                                                                {"indicator": "happiness", "value": "-1"})),
+                    "targets", ["row 3, column country: duplicate of row 2 (same country, indicator, level)",
+                                "row 4, column indicator: must be one of: " + ", ".join(KINDS["targets"].column(
+                                    "indicator").choices),
+                                "row 4, column value: must be 0 or more"])
+
+
 def test_imp031_replacing_a_grant_moves_its_amount_between_regions(base, tmp_path):
     assert grant_sums(base) == {"RO-CJ": 100000 + 25050}
     moved = BASE["grants"].replace("G1,2024,RO-CJ-CJC,RO-CJ,", "G1,2024,RO-CJ-CJC,RO-B,")

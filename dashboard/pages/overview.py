@@ -2,7 +2,7 @@
 import dash
 import dash_bootstrap_components as dbc
 
-from dashboard import components as c, kpis, state as st
+from dashboard import components as c, kpis, state as st, where
 from dashboard.i18n import _, pgettext
 
 NAME = _("Overview")
@@ -15,6 +15,7 @@ def layout(**query):
     state = st.parse(query)
     return c.guarded(state, __name__, lambda: [
         kpis.slot("overview", state),
+        where.panel(state),
         dbc.Row([c.chart_card("funding-by-county", state, 6), c.chart_card("liaison-coverage-by-year", state, 6)]),
         dbc.Row([c.chart_card("funding-by-year", state, 4), c.chart_card("consultation-participation-rates", state, 4),
                  c.chart_card("training-reach", state, 4)]),

@@ -161,6 +161,7 @@ def test_brw007_a_phone_screen_needs_no_sideways_scrolling(open_page, path):
         wait_charts(page)
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= MOBILE["width"] + 1, f"{path} is {width}px wide at {MOBILE['width']}px"
+    page.locator("#f-toggle").click()  # on a phone the filters fold behind their button (brw018)
     for control in ("#f-country", "#f-region", "#f-year-from", "#f-year-to", "#f-level", "#f-lang"):
         expect(page.locator(control)).to_be_visible()
         box = page.locator(control).bounding_box()
@@ -173,6 +174,45 @@ def test_brw007_a_phone_screen_needs_no_sideways_scrolling(open_page, path):
         assert box["x"] >= 0 and box["x"] + box["width"] <= MOBILE["width"] + 1
     else:
         expect(page.locator("h1")).to_be_visible()
+    page.log.assert_clean()
+
+
+FILTER_CONTROLS = ("#f-country", "#f-region", "#f-year-from", "#f-year-to", "#f-level", "#f-lang")
+
+
+@pytest.mark.parametrize("address", ["/", "/funding?country=RO"])
+def test_brw018_a_phone_shows_a_headline_figure_on_its_first_screen_and_the_filters_on_demand(open_page, address):
+    """At 390×844 the filter bar folds behind a "Filters" button, so the first headline figure is on the first
+    screen without scrolling; the button opens the filters and folds them again."""
+    page = open_page(MOBILE)
+    goto(page, address)
+    value = page.locator(".kpi .kpi-value").first
+    expect(value).to_be_visible()
+    bottom, height, scrolled = value.evaluate(
+        "e => [e.getBoundingClientRect().bottom, window.innerHeight, window.scrollY]")
+    assert scrolled == 0 and bottom <= height, f"{address}: the first headline figure ends at {bottom}px of {height}"
+    toggle = page.locator(".filter-bar #f-toggle")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    for control in FILTER_CONTROLS:
+        expect(page.locator(control)).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    for control in FILTER_CONTROLS:
+        expect(page.locator(control)).to_be_visible()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#f-country")).to_be_hidden()
+    page.log.assert_clean()
+
+
+def test_brw019_from_a_tablets_width_up_the_filters_are_always_open(open_page):
+    """From the md breakpoint (768 px) the filter bar is open and its button is not shown."""
+    page = open_page({"width": 768, "height": 1000})
+    goto(page, "/funding?country=RO")
+    expect(page.locator("#f-toggle")).to_be_hidden()
+    for control in FILTER_CONTROLS:
+        expect(page.locator(control)).to_be_visible()
     page.log.assert_clean()
 
 
