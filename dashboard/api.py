@@ -43,6 +43,7 @@ IMAGE_MAX_AGE = 300  # seconds a browser or proxy may keep an image or data file
 
 def register(server: flask.Flask) -> None:
     """Serve the API on the app's Flask server and set the frame-ancestors headers of every response."""
+    from . import api_records  # noqa: F401  (its routes: the authorities table, an authority, records)
     server.register_blueprint(bp)
     framing.register(server)
 

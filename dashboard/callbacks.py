@@ -37,9 +37,9 @@ def filters_to_address(country, region, year_from, year_to, level, lang, current
         return no_update
     if year_from is not None and year_to is not None and year_from > year_to:
         year_from, year_to = year_to, year_from
-    kept = st.parse(current)  # a comparison stays while the filters change
-    new = replace(_values_to_state(country, region, year_from, year_to, level, lang),
-                  compare=kept.compare, compare_years=kept.compare_years).search
+    kept = st.parse(current)  # a comparison, a search and the follow-up list stay while the filters change
+    new = replace(_values_to_state(country, region, year_from, year_to, level, lang), compare=kept.compare,
+                  compare_years=kept.compare_years, q=kept.q, follow_up=kept.follow_up).search
     return no_update if new == (current or "") else new
 
 
@@ -58,11 +58,28 @@ def region_click_to_address(clicks, current, path=None):
     code = point.get("customdata") or point.get("location")
     if isinstance(code, list):
         code = code[0] if code else None
-    if not isinstance(code, str) or "-" not in code:
+    if not isinstance(code, str) or "-" not in code or code.startswith(charts.AUTHORITY_POINT):
         return no_update
     state = st.parse(current)
     new = state.with_filter(regions=(code,), countries=(code.split("-")[0],)).search
     return no_update if new == (current or "") else new
+
+
+@callback(Output(c.URL, "pathname", allow_duplicate=True), Output(c.URL, "search", allow_duplicate=True),
+          Input(c.pattern(c.CHART_GRAPH, ALL), "clickData"), DashState(c.URL, "search"), DashState(c.URL, "pathname"),
+          prevent_initial_call=True)
+def authority_click_to_page(clicks, current, path=None):
+    """A click on a bar that is an authority opens its page, with the view's filters (not on /embed or /report)."""
+    if not ctx.triggered or not ctx.triggered[0]["value"] or (path and path.startswith(("/embed/", "/report"))):
+        return no_update, no_update
+    point = ctx.triggered[0]["value"]["points"][0]
+    data = point.get("customdata")
+    code = data[0] if isinstance(data, list) and data else data
+    if not isinstance(code, str) or not code.startswith(charts.AUTHORITY_POINT):
+        return no_update, no_update
+    state = st.parse(current)
+    plain = replace(state, compare=(), compare_years=None, q="", follow_up=False)
+    return "/authority/" + code[len(charts.AUTHORITY_POINT):], plain.search
 
 
 @callback(Output(c.URL, "search", allow_duplicate=True), Input(c.F_COMPARE, "value"), DashState(c.URL, "search"),
@@ -179,5 +196,5 @@ clientside_callback(
     Input(c.F_TOGGLE, "n_clicks"), DashState(c.F_FOLD, "is_open"))
 
 
-__all__ = ["filters_to_address", "region_click_to_address", "draw_chart", "draw_chart_data", "draw_table", "draw_kpis",
+__all__ = ["filters_to_address", "region_click_to_address", "authority_click_to_page", "draw_chart", "draw_chart_data", "draw_table", "draw_kpis",
            "meta"]

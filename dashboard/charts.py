@@ -477,6 +477,8 @@ def build_mix(chart, df, state):
     label = _money_label(df, "Amount", state)
     names = [tr(category_label(v)) for v in df[key]]
     bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=colour("amount")),
+                customdata=[[authority_point(a)] for a in df["funder_authority_id"]] if "funder_authority_id" in df
+                else None,
                 text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                 hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>%{{text}}<extra></extra>")
     return figure(bars, **_caption(_layout(chart, state, xaxis=_axis(label, tickformat=",.0f"),
@@ -496,12 +498,21 @@ def build_top(chart, df, state):
                                   state)
     label = _money_label(df, "Amount", state)
     bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=colour("amount")),
+                customdata=[[authority_point(a)] for a in df["funder_authority_id"]] if "funder_authority_id" in df
+                else None,
                 text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                 hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>"
                               + tr("Share of all funding") + ": %{text}<extra></extra>")
     return figure(bars, **_caption(_layout(chart, state, height=max(chart.height, ROW_HEIGHT * len(df) + 60),
                                            xaxis=_axis(label, tickformat=",.0f", nticks=5),
                                            yaxis=_axis(automargin=True)), rate_note(df, state)))
+
+
+AUTHORITY_POINT = "authority:"  # a bar that is an authority carries this before its id: a click opens its page
+
+
+def authority_point(authority_id: str) -> str:
+    return AUTHORITY_POINT + str(authority_id)
 
 
 def _authority_labels(names, countries, regions, ids, state: State) -> list[str]:
@@ -582,9 +593,10 @@ def build_authorities(chart, df, state):
     df = df.iloc[::-1]
     names = _authority_labels(df["authority_name"], df["country"], df["region_code"], df["authority_id"], state)
     bars = dict(type="bar", x=df["consultations"], y=names, orientation="h",
-                marker=dict(color=colour("consultations")), customdata=df["on_time_pct"],
+                marker=dict(color=colour("consultations")),
+                customdata=[[authority_point(a), v] for a, v in zip(df["authority_id"], df["on_time_pct"])],
                 hovertemplate="<b>%{y}</b><br>" + tr("Consultations") + ": %{x:,}<br>"
-                              + tr("On time") + ": %{customdata:.1f}%<extra></extra>")
+                              + tr("On time") + ": %{customdata[1]:.1f}%<extra></extra>")
     return figure(bars, **_layout(chart, state, height=max(chart.height, ROW_HEIGHT * len(df) + 60),
                                   xaxis=_axis(tr("Consultations"), tickformat=",.0f"), yaxis=_axis(automargin=True)))
 
@@ -606,8 +618,9 @@ def build_timeliness(chart, df, state):
     short = [tr("{on_time} of {total}").format(on_time=i18n.number(o, state.lang), total=i18n.number(n, state.lang))
              for o, n in zip(df["on_time"], df["with_rule"])]
     bars = dict(type="bar", x=df["on_time_pct"], y=names, orientation="h", text=short, textposition="auto",
-                customdata=counts, cliponaxis=False, marker=dict(color=colour("on_time_pct")),
-                hovertemplate="<b>%{y}</b><br>" + tr("On time") + ": %{x:.1f}%<br>%{customdata}<extra></extra>")
+                customdata=[[authority_point(a), n] for a, n in zip(df["authority_id"], counts)], cliponaxis=False,
+                marker=dict(color=colour("on_time_pct")),
+                hovertemplate="<b>%{y}</b><br>" + tr("On time") + ": %{x:.1f}%<br>%{customdata[1]}<extra></extra>")
     minima = sorted({(country, int(d)) for country, d in zip(df["country"], df["min_comment_days"])})
     caption = tr("Legal minimum for comments: {minima}. Ranked: authorities with at least {count} consultations "
                  "under it.").format(minima=", ".join(tr("{country} {days} days").format(

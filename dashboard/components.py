@@ -128,10 +128,10 @@ def navbar(state: State, path: str) -> html.Header:
     links = [dbc.NavItem(dbc.NavLink(tr(p["menu"], context="menu"), href=p["path"] + state.search,
                                      active=(p["path"] == path), className="px-2")) for p in pages("menu")]
     # expand: the links stay in a row (wrapping on a phone) instead of a column as tall as the screen; the tagline
-    # shows from 1400 px, where the longest menu (Russian) still fits on one line beside it
+    # shows from 1600 px (assets/civmon.css), where the longest menu (Russian) still fits on one line beside it
     return html.Header(dbc.Navbar(dbc.Container([
         html.A([html.Span("civmon", className="brand-name"),
-                html.Span(tr("Public authorities and civil society"), className="brand-tag d-none d-xxl-inline")],
+                html.Span(tr("Public authorities and civil society"), className="brand-tag")],
                href="/" + state.search, className="navbar-brand"),
         dbc.Nav(links, className="flex-wrap", navbar=True),
     ], fluid=True), color="primary", dark=True, expand=True, className="mb-0"), className="no-print-nav")
@@ -267,7 +267,8 @@ def chart_card(chart_id: str, state: State, width: int = 6, side: str = "", side
             html.Details([html.Summary(tr("Show the data behind this chart"), id=chart_data_toggle_id(chart_id, side)),
                           html.Div(html.P(tr("Loading the data…"), className="small text-muted mb-0"),
                                    id=chart_table_id(chart_id, side), className="mt-2", **{"aria-live": "polite"}),
-                          dcc.Store(id=chart_data_id(chart_id, side), data={"search": state.search, "loaded": False})],
+                          dcc.Store(id=chart_data_id(chart_id, side), data={"search": state.search, "loaded": False}),
+                          records_link(chart, state)],
                          className="chart-data"),
         ]
     body.append(view.store)
@@ -278,6 +279,21 @@ def chart_card(chart_id: str, state: State, width: int = 6, side: str = "", side
         dbc.CardBody(body),
     ], className="chart-card h-100", id=f"card-{keyed(chart_id, side).replace('|', '-')}"), xs=12, lg=width,
         className="mb-3", id=keyed(chart_id, side).replace("|", "-"))
+
+
+RECORDS_OF_AREA = {"liaison": "officers", "funding": "grants", "consultations": "consultations",
+                   "training": "trainings"}
+
+
+def records_link(chart, state: State) -> html.P | None:
+    """"The records behind this chart": the grants, consultations, trainings or officers its filters select, one
+    row each (/data/records/<kind>); a click on a region of the chart first narrows the view to it."""
+    kind = RECORDS_OF_AREA.get(chart.area)
+    if kind is None:
+        return None
+    tr = i18n.translator(state.lang)
+    return html.P(html.A(tr("The records behind this chart"), href=f"/data/records/{kind}" + state.search),
+                  className="small mt-2 mb-0")
 
 
 def chart_key(chart_id: str, search: str) -> tuple | None:
@@ -439,14 +455,14 @@ def safe_run(query_id: str, state: State):
         return None, i18n.filter_message(exc, state.lang)
 
 
-def guarded(state: State, module: str, build, leave_out: tuple[str, ...] = ()) -> html.Div:
+def guarded(state: State, module: str, build, leave_out: tuple[str, ...] = (), path: tuple = ()) -> html.Div:
     """The page registered by `module`, or the explained empty view when the address names something unknown;
-    through the cache (keyed by page, address and data version: the filter bar and headline cards cost 15–30 ms to
-    build). An address that cannot be used is explained afresh each time: its variants are endless, and explaining
-    costs nothing."""
+    through the cache (keyed by page, the variables of its path — /authority/<id> —, address and data version: the
+    filter bar and headline cards cost 15–30 ms to build). An address that cannot be used is explained afresh each
+    time: its variants are endless, and explaining costs nothing."""
     if state.error:
         return _guarded(state, module, build, leave_out)
-    return cache.cached("page", (module, state.search), lambda: _guarded(state, module, build, leave_out))
+    return cache.cached("page", (module, *path, state.search), lambda: _guarded(state, module, build, leave_out))
 
 
 def _guarded(state: State, module: str, build, leave_out: tuple[str, ...] = ()) -> html.Div:

@@ -14,7 +14,7 @@ from queries.filters import parse_comparison
 
 from . import cache, i18n
 
-PARAMS = ("country", "region", "year_from", "year_to", "level", "lang", "compare", "compare_years")
+PARAMS = ("country", "region", "year_from", "year_to", "level", "lang", "compare", "compare_years", "q", "follow_up")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class State:
     # (`compare=RO-TM`) or another period (`compare_years=2017-2019`), the rest of the filter the same
     compare: tuple[str, ...] = ()
     compare_years: tuple[int, int] | None = None
+    # the authorities page's search and its follow-up list (`q=cluj`, `follow_up=1`), kept like a filter
+    q: str = ""
+    follow_up: bool = False
 
     def with_filter(self, **changes) -> "State":
         return replace(self, filter=self.filter.with_(**changes))
@@ -58,7 +61,8 @@ class State:
                   "year_to": "" if f.year_to is None else str(f.year_to),
                   "level": ",".join(f.levels), "lang": "" if self.lang == i18n.DEFAULT else self.lang,
                   "compare": ",".join(self.compare),
-                  "compare_years": "-".join(map(str, self.compare_years)) if self.compare_years else ""}
+                  "compare_years": "-".join(map(str, self.compare_years)) if self.compare_years else "",
+                  "q": self.q, "follow_up": "1" if self.follow_up else ""}
         return {k: v for k, v in values.items() if v}
 
     @property
@@ -93,7 +97,8 @@ def _parse(query: dict) -> State:
         compare, years = parse_comparison(query.get("compare"), query.get("compare_years"))
     except FilterError as exc:
         return State(f, lang, i18n.filter_message(exc, lang))
-    return State(f, lang, compare=compare, compare_years=years)
+    return State(f, lang, compare=compare, compare_years=years, q=" ".join(str(query.get("q") or "").split())[:200],
+                 follow_up=str(query.get("follow_up") or "") not in ("", "0", "false"))
 
 
 def _usable_part(query: dict) -> Filter:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .filters import Filter
 
-AREAS = ("liaison", "funding", "consultations", "training")
+AREAS = ("liaison", "funding", "consultations", "training", "authorities")  # authorities: across the four
 FILTER_PARAMETERS = ("country", "region", "year_from", "year_to", "level")
 
 
@@ -73,7 +73,8 @@ def indicator_queries() -> list[Query]:
     return [q for q in all_queries() if q.indicator]
 
 
-AREA_MODULES = ("queries.liaison", "queries.funding", "queries.consultations", "queries.training", "queries.headlines")
+AREA_MODULES = ("queries.liaison", "queries.funding", "queries.consultations", "queries.training", "queries.headlines",
+                "queries.authorities", "queries.records")
 
 
 def _load() -> None:

@@ -50,6 +50,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", "", "Key that signs the stewards' session cookies and form tokens; required when "
             "CIVMON_ENV=production (e.g. python -c 'import secrets; print(secrets.token_hex(32))'). Empty in "
             "development: a random key kept in data/secret_key"),
+    Setting("CIVMON_RECIPIENT_URL", "", "Address of a recipient in a national registry of organisations, with {id} "
+            "where its registry id goes (e.g. https://registry.example/ngo/{id}); the recipient page links to it when "
+            "the id is known. Empty: no link"),
     Setting("CIVMON_MAX_UPLOAD_MB", "200", "Largest file, in megabytes, a steward may upload at /admin/import"),
     Setting("CIVMON_MAX_REQUEST_KB", "256", "Largest request body, in kilobytes, the server reads (a page's callback "
             "sends a few); a larger one is refused with 413 before it is read. Uploads have CIVMON_MAX_UPLOAD_MB"),

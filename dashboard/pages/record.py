@@ -52,4 +52,4 @@ def layout(kind=None, record_id=None, **query):
         return [html.H2([tr(KINDS[kind].title), ": ", html.Code(record_id)], className="h5"),
                 dbc.Table(html.Tbody(rows), bordered=False, size="sm", className="record-table"),
                 html.A(tr("Data quality"), href="/data/quality" + state.search)]
-    return c.guarded(state, __name__, content)
+    return c.guarded(state, __name__, content, path=(kind, record_id))

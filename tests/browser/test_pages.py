@@ -102,7 +102,9 @@ def test_brw004_an_unknown_page_is_explained(page):
     expect(page.locator("#main a[href='/?country=RO']")).to_be_visible()
 
 
-AXE_PAGES = [*PAGES, "/funding?country=RO&lang=ru", "/liaison?country=KZ&lang=sr", "/funding?year_from=abc"]
+AXE_PAGES = [*PAGES, "/funding?country=RO&lang=ru", "/liaison?country=KZ&lang=sr", "/funding?year_from=abc",
+             "/authorities?country=RO&follow_up=1", "/authority/RO-CJ-CJC?country=RO&lang=ro",
+             "/recipient/RO-CJ-NGO-0184?country=RO", "/data/records/grants?country=RO&region=RO-CJ"]
 
 
 @pytest.mark.parametrize("address", AXE_PAGES)
