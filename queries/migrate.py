@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from . import db
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -31,7 +33,7 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> tuple[str | None, str]
     """Upgrade to head (or an earlier revision, for tests of a migration); returns (revision before, after)."""
     before = current(engine)
     cfg = _config()
-    with engine.begin() as conn:
+    with engine.begin() as conn, db.unlimited(conn):  # a migration over a national dataset takes its time
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
     return before, current(engine)

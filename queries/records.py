@@ -42,7 +42,7 @@ def _grants(scope: Scope, narrow: Narrowing) -> tuple[sa.Select, dict]:
                "region_code": g.c.region_code, "region1_code": region1, "recipient_name": g.c.recipient_name,
                "recipient_id": g.c.recipient_id, "amount": g.c.amount_cents / 100.0, "currency": g.c.currency,
                "domain": g.c.domain, "procedure": g.c.procedure}
-    where = [scope.where(g, level_col=a.c.level, country_col=a.c.country, region_col=region1, year_col=g.c.year)]
+    where = [scope.where(g, level_col=a.c.level, country_col=r.c.country, region_col=region1, year_col=g.c.year)]
     if narrow.authority_id:
         where.append(g.c.funder_authority_id == narrow.authority_id)
     if narrow.recipient_key:
@@ -106,17 +106,29 @@ def _officers(scope: Scope, narrow: Narrowing) -> tuple[sa.Select, dict]:
     return sa.select(*(col.label(n) for n, col in columns.items())).select_from(frm).where(*where), columns
 
 
+def _summed(table: sa.Table, count: str, level: str):
+    """How many records of a kind the filter selects, from its summary table (a count over a million grants took
+    half a second): the same placing rules, summed."""
+    def count_of(conn, scope: Scope) -> int:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.sum(table.c[count]), 0))
+                                .where(scope.where(table, level_col=table.c[level]))).scalar())
+    return count_of
+
+
 @dataclass(frozen=True)
 class Kind:
     build: object           # (scope, narrowing) -> (statement, {column: expression})
     newest: tuple[str, ...]  # the default order: newest first, then by id
     key: str
+    counted: object = None  # (conn, scope) -> the count without a narrowing, from a summary table
 
 
 KINDS = {
-    "grants": Kind(_grants, ("year", "grant_id"), "grant_id"),
-    "consultations": Kind(_consultations, ("published_on", "consultation_id"), "consultation_id"),
-    "trainings": Kind(_trainings, ("held_on", "training_id"), "training_id"),
+    "grants": Kind(_grants, ("year", "grant_id"), "grant_id", _summed(t.s_grants, "grants", "funder_level")),
+    "consultations": Kind(_consultations, ("published_on", "consultation_id"), "consultation_id",
+                          _summed(t.s_consultation_totals, "consultations", "level")),
+    "trainings": Kind(_trainings, ("held_on", "training_id"), "training_id",
+                      _summed(t.s_training_totals, "trainings", "organiser_level")),
     "officers": Kind(_officers, ("appointed_on", "authority_id"), "authority_id"),
 }
 COLUMNS = {"grants": ("grant_id", "year", "awarded_on", "funder_authority_id", "funder_name", "level", "region_code",
@@ -142,8 +154,10 @@ def page(kind: str, f: Filter, narrow: Narrowing = Narrowing(), *, sort: str | N
         raise FilterError("sort must be one of {columns}, not {value}", columns=", ".join(COLUMNS[kind]),
                           value=repr(sort))
     with connect(engine) as conn:
-        stmt, columns = spec.build(resolve(conn, f), narrow)
-        total = conn.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar()
+        scope = resolve(conn, f)
+        stmt, columns = spec.build(scope, narrow)
+        total = spec.counted(conn, scope) if spec.counted and not (narrow.authority_id or narrow.recipient_key) \
+            else conn.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar()
         keys = [sort] if sort else list(spec.newest[:1])
         order = [(columns[k].desc() if descending else columns[k].asc()).nulls_last() for k in keys]
         order.append(columns[spec.key].asc())

@@ -333,6 +333,8 @@ s_grant_funders = sa.Table(  # per funder and year: funder ranking with a year f
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("funder_authority_id", ID, nullable=False),
     *_money(),
+    # of amount_cents, awarded through competitive calls (migration 0006): an authority's competitive share
+    sa.Column("competitive_cents", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index(None, "country", "year"),
     sa.Index(None, "region1_code", "year"),
 )
@@ -344,6 +346,7 @@ s_grant_funder_totals = sa.Table(  # per funder, all years (a funder has one lev
     sa.Column("funder_level", LEVEL, nullable=False),
     sa.Column("funder_authority_id", ID, nullable=False),
     *_money(),
+    sa.Column("competitive_cents", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index(None, "country"),
     sa.Index(None, "region1_code"),
 )

@@ -128,6 +128,7 @@ def _sum_columns(columns):
 
 
 _RECIPIENT_YEAR = ("country", "region1_code", "year", "currency", "recipient_key")
+FUNDER_SUMS = t.MONEY + ("competitive_cents",)  # the funders' tables also sum the amount awarded competitively
 _LEVEL_MONEY = tuple(t.level_column(m, level) for level in LEVELS_OF_GOVERNMENT for m in t.MONEY)
 
 
@@ -141,6 +142,7 @@ def _refresh_grants(conn: sa.Connection, region_where) -> None:
     _insert(conn, fine, sa.select(*(g.c[c] for c in raw), sa.func.count().label("grants"),
                                   sa.func.sum(g.c.amount_cents).label("amount_cents"))
             .where(region_where(g.c.region_code)).group_by(*(g.c[c] for c in raw)))
+    competitive = sa.func.sum(sa.case((fine.c.procedure == "competitive", fine.c.amount_cents), else_=0))
     dims = [_r.c.country.label("country"), REGION1.label("region1_code"), fine.c.year,
             a.c.level.label("funder_level"), fine.c.currency]
     joined = (fine.join(_r, _r.c.code == fine.c.region_code)
@@ -148,14 +150,15 @@ def _refresh_grants(conn: sa.Connection, region_where) -> None:
     for table, dim in ((t.s_grants, fine.c.procedure), (t.s_grant_domains, fine.c.domain),
                        (t.s_grant_funders, fine.c.funder_authority_id)):
         keys = dims + [dim]
+        extra = [competitive.label("competitive_cents")] if table is t.s_grant_funders else []
         _insert(conn, table, _with_eur(
-            sa.select(*keys, sa.func.sum(fine.c.grants).label("grants"),
+            sa.select(*keys, *extra, sa.func.sum(fine.c.grants).label("grants"),
                       sa.func.sum(fine.c.amount_cents).label("amount_cents"))
             .select_from(joined).group_by(*keys), "per_" + dim.name))
     fine.drop(conn)
     f = t.s_grant_funders
     _insert(conn, t.s_grant_funder_totals,
-            _rollup(f, ["country", "region1_code", "funder_level", "funder_authority_id"])
+            _rollup(f, ["country", "region1_code", "funder_level", "funder_authority_id"], sums=FUNDER_SUMS)
             .where(region_where(f.c.region1_code, level1=True)))
 
     key = sa.case((g.c.recipient_id.is_not(None), "id:" + g.c.recipient_id),
@@ -573,7 +576,7 @@ class GrantDelta:
             c = column.name
             if c == "country":
                 columns[c] = (rows["region1_code"], country_of)
-            elif c in ("year", "recipient_name") or c in t.MONEY or c in _LEVEL_MONEY:
+            elif c in ("year", "recipient_name", "competitive_cents") or c in t.MONEY or c in _LEVEL_MONEY:
                 columns[c] = (rows[c], None)
             else:
                 columns[c] = (rows[c], np.asarray(self.codes[c].values, dtype=object))
@@ -594,20 +597,24 @@ class GrantDelta:
         """Every summary row of the touched regions: the new grants' sums plus the `old` rows."""
         rows = self._coded()
         rows["grants"] = np.ones(len(rows["amount_cents"]), dtype=np.int64)
+        procedures = list(self.codes["procedure"].values)
+        rows["competitive_cents"] = np.where(rows["procedure"] == procedures.index("competitive"),
+                                             rows["amount_cents"], 0) if "competitive" in procedures \
+            else np.zeros(len(rows["amount_cents"]), dtype=np.int64)
         out: dict[str, _Rows] = {}
         for table, dim in _FINE:
             keys = ["region1_code", "year", "funder_level", "currency", dim]
-            part = self._group(rows, keys, ["grants", "amount_cents"])
+            sums = ["grants", "amount_cents"] + (["competitive_cents"] if table is t.s_grant_funders else [])
+            part = self._group(rows, keys, sums)
             if table.name in old:
                 before = self._encode_old(old[table.name], keys)
-                before["grants"] = old[table.name]["grants"].to_numpy(dtype=np.int64)
-                before["amount_cents"] = old[table.name]["amount_cents"].to_numpy(dtype=np.int64)
-                part = self._group({k: np.concatenate([before[k], part[k]]) for k in part}, keys,
-                                   ["grants", "amount_cents"])
+                for name in sums:
+                    before[name] = old[table.name][name].to_numpy(dtype=np.int64)
+                part = self._group({k: np.concatenate([before[k], part[k]]) for k in part}, keys, sums)
             self._with_eur(part, [""])
             out[table.name] = self._decoded(part, table)
             if table is t.s_grant_funders:
-                totals = self._group(part, ["region1_code", "funder_level", "funder_authority_id"], list(t.MONEY))
+                totals = self._group(part, ["region1_code", "funder_level", "funder_authority_id"], list(FUNDER_SUMS))
                 out[t.s_grant_funder_totals.name] = self._decoded(totals, t.s_grant_funder_totals)
         years = self._recipient_years(rows, old.get(t.s_grant_recipients.name))
         del rows
@@ -701,8 +708,9 @@ class GrantDelta:
         if had:  # the touched regions' rows already in the summaries (none on a first import)
             old[t_.name] = self._existing(conn, t_, regions, ["region1_code", "recipient_key", "recipient_name"])
             for table, dim in _FINE:
-                old[table.name] = self._existing(conn, table, regions, ["region1_code", "year", "funder_level",
-                                                                         "currency", dim, "grants", "amount_cents"])
+                old[table.name] = self._existing(conn, table, regions, [
+                    "region1_code", "year", "funder_level", "currency", dim, "grants", "amount_cents",
+                    *(["competitive_cents"] if table is t.s_grant_funders else [])])
             sr = t.s_grant_recipients
             old[sr.name] = self._existing(conn, sr, regions, [c for c in _RECIPIENT_YEAR if c != "country"]
                                           + list(_LEVEL_INTS))

@@ -229,7 +229,7 @@ def test_auth014_init_upgrades_a_0001_database_keeping_rows(kind, tmp_path, caps
         url = engine.url.render_as_string(hide_password=False)
         assert cli.main(["--database-url", url, "init"]) == 0
         assert f"upgraded from 0001 to revision {migrate.head()}" in capsys.readouterr().out
-        assert migrate.current(engine) == migrate.head() == "0005"
+        assert migrate.current(engine) == migrate.head() == "0006"
         with engine.connect() as conn:
             after = {name: set(conn.execute(sa.select(*columns)).all()) for name, columns in kept.items()}
             old = conn.execute(sa.select(t.import_log).where(t.import_log.c.file_name == "grants-2024.csv")).one()

@@ -162,3 +162,12 @@ def test_aut007_an_authoritys_page_says_what_needs_follow_up_in_words(cb, small_
     listing = next(p for p in dash.page_registry.values() if p.get("path") == "/authorities")
     text = _texts(listing["layout"](country="RO", follow_up="1"))
     assert "All authorities (5)" in text and "Follow-up list (3)" in text and "3 authorities match." in text
+
+
+@pytest.mark.parametrize("filters", [{}, {"country": "RO"}, {"region": "RO-CJ"}, {"year_from": 2024},
+                                     {"level": "local"}, {"country": "BG", "level": "regional", "year_to": 2025}])
+def test_aut008_a_record_tables_count_is_the_number_of_its_rows(loaded, filters):
+    """The count comes from the summary tables (fast), the rows from the records: they agree for every filter."""
+    for kind in ("grants", "consultations", "trainings"):
+        rows, total = records.page(kind, make_filter(**filters), rows=None, engine=loaded)
+        assert total == len(rows), (kind, filters)

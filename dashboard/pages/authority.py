@@ -70,7 +70,8 @@ def peer_table(found: dict, state: st.State) -> dbc.Table:
     body = []
     for figure, label, unit in FIGURES:
         s = found["standing"].get(figure, {})
-        rank = tr("{rank} of {n}").format(rank=s["rank"], n=s["ranked"]) if s.get("rank") else "–"
+        rank = tr("{rank} of {n}").format(rank=i18n.number(s["rank"], lang), n=i18n.number(s["ranked"], lang)) \
+            if s.get("rank") else "–"
         body.append(html.Tr([html.Th(tr(label), scope="row"), html.Td(_shown(row[figure], unit, row["currency"], lang)),
                              html.Td(_shown(s.get("median"), unit, row["currency"], lang)), html.Td(rank)]))
     return dbc.Table([head, html.Tbody(body)], size="sm", bordered=False, className="peer-table")
@@ -101,7 +102,8 @@ def layout(authority_id=None, **query):
             html.P([" · ".join(w for w in where if w),
                     *([" · ", tr("part of "), html.A(parent.name, href=f"/authority/{parent.authority_id}" + state.search)]
                       if parent else [])], className="text-muted mb-2"),
-            dbc.Alert([html.Strong(tr("Follow-up: ") if flagged else ""), "; ".join(lines) + "."],
+            dbc.Alert([html.Strong(tr("Follow-up: ") if flagged else ""),
+                       "; ".join(line.rstrip(".") for line in lines) + "."],
                       color="warning" if flagged else "success", className="py-2 follow-up-line"),
             html.H3(tr("Beside its peers ({n} authorities of its country and level)").format(
                 n=i18n.number(found["peers"], state.lang)), className="h6 mt-3"),
