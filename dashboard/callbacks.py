@@ -8,6 +8,7 @@ and reloads all go through the same address, so they restore the view.
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import quote
 
 from dash import ALL, Input, Output, State as DashState, callback, clientside_callback, ctx, html, no_update
 
@@ -58,7 +59,8 @@ def region_click_to_address(clicks, current, path=None):
     code = point.get("customdata") or point.get("location")
     if isinstance(code, list):
         code = code[0] if code else None
-    if not isinstance(code, str) or "-" not in code or code.startswith(charts.AUTHORITY_POINT):
+    if not isinstance(code, str) or "-" not in code or code.startswith((charts.AUTHORITY_POINT,
+                                                                         charts.RECIPIENT_POINT)):
         return no_update
     state = st.parse(current)
     new = state.with_filter(regions=(code,), countries=(code.split("-")[0],)).search
@@ -69,17 +71,20 @@ def region_click_to_address(clicks, current, path=None):
           Input(c.pattern(c.CHART_GRAPH, ALL), "clickData"), DashState(c.URL, "search"), DashState(c.URL, "pathname"),
           prevent_initial_call=True)
 def authority_click_to_page(clicks, current, path=None):
-    """A click on a bar that is an authority opens its page, with the view's filters (not on /embed or /report)."""
+    """A click on a bar that is an authority or a recipient opens its page, with the view's filters (not on /embed
+    or /report)."""
     if not ctx.triggered or not ctx.triggered[0]["value"] or (path and path.startswith(("/embed/", "/report"))):
         return no_update, no_update
     point = ctx.triggered[0]["value"]["points"][0]
     data = point.get("customdata")
     code = data[0] if isinstance(data, list) and data else data
-    if not isinstance(code, str) or not code.startswith(charts.AUTHORITY_POINT):
+    pages = {charts.AUTHORITY_POINT: "/authority/", charts.RECIPIENT_POINT: "/recipient/"}
+    prefix = next((p for p in pages if isinstance(code, str) and code.startswith(p)), None)
+    if prefix is None:
         return no_update, no_update
     state = st.parse(current)
     plain = replace(state, compare=(), compare_years=None, q="", follow_up=False)
-    return "/authority/" + code[len(charts.AUTHORITY_POINT):], plain.search
+    return pages[prefix] + quote(code[len(prefix):], safe=""), plain.search
 
 
 @callback(Output(c.URL, "search", allow_duplicate=True), Input(c.F_COMPARE, "value"), DashState(c.URL, "search"),

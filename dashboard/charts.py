@@ -478,7 +478,8 @@ def build_mix(chart, df, state):
     names = [tr(category_label(v)) for v in df[key]]
     bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=colour("amount")),
                 customdata=[[authority_point(a)] for a in df["funder_authority_id"]] if "funder_authority_id" in df
-                else None,
+                else [[recipient_point(i, n)] for i, n in zip(df["recipient_id"], df["recipient_name"])]
+                if "recipient_id" in df else None,
                 text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                 hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>%{{text}}<extra></extra>")
     return figure(bars, **_caption(_layout(chart, state, xaxis=_axis(label, tickformat=",.0f"),
@@ -499,7 +500,8 @@ def build_top(chart, df, state):
     label = _money_label(df, "Amount", state)
     bars = dict(type="bar", x=df["amount"], y=names, orientation="h", marker=dict(color=colour("amount")),
                 customdata=[[authority_point(a)] for a in df["funder_authority_id"]] if "funder_authority_id" in df
-                else None,
+                else [[recipient_point(i, n)] for i, n in zip(df["recipient_id"], df["recipient_name"])]
+                if "recipient_id" in df else None,
                 text=[i18n.percent(v, state.lang) for v in df["share_pct"]], textposition="auto",
                 hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:,.0f}}<br>"
                               + tr("Share of all funding") + ": %{text}<extra></extra>")
@@ -511,8 +513,16 @@ def build_top(chart, df, state):
 AUTHORITY_POINT = "authority:"  # a bar that is an authority carries this before its id: a click opens its page
 
 
+RECIPIENT_POINT = "recipient:"  # and a recipient's bar its key (registry id, else name): a click opens its page
+
+
 def authority_point(authority_id: str) -> str:
     return AUTHORITY_POINT + str(authority_id)
+
+
+def recipient_point(recipient_id, name) -> str:
+    return RECIPIENT_POINT + (str(recipient_id) if isinstance(recipient_id, str) and recipient_id
+                              else str(name)[:500])
 
 
 def _authority_labels(names, countries, regions, ids, state: State) -> list[str]:

@@ -226,3 +226,32 @@ def recipient(key: str, f: Filter, engine=None) -> tuple[dict | None, pd.DataFra
     info = {"key": key, "name": max(row[6] for row in mine), "recipient_id": next((row[7] for row in mine if row[7]),
                                                                                   None)}
     return info, df.reset_index(drop=True)
+
+
+def funder_breakdown(authority_id: str, f: Filter, top: int = 5, engine=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An authority's grants in the filter's years (all it awarded, wherever their recipients are), by domain and
+    its largest recipients, each per currency: (domain, currency, grants, amount), (recipient_key, recipient_name,
+    currency, grants, amount, share_pct of its grants in that currency)."""
+    g = t.grants
+    key = sa.func.coalesce(g.c.recipient_id, sa.func.substr(g.c.recipient_name, 1, t.RECIPIENT_NAME_KEY))
+    where = [g.c.funder_authority_id == authority_id]
+    where += [g.c.year >= f.year_from] if f.year_from is not None else []
+    where += [g.c.year <= f.year_to] if f.year_to is not None else []
+    with connect(engine) as conn:
+        domains = conn.execute(sa.select(g.c.domain, g.c.currency, sa.func.count(), sa.func.sum(g.c.amount_cents))
+                               .where(*where).group_by(g.c.domain, g.c.currency)
+                               .order_by(sa.func.sum(g.c.amount_cents).desc(), g.c.domain)).all()
+        recipients = conn.execute(sa.select(key.label("k"), sa.func.max(g.c.recipient_name), g.c.currency,
+                                            sa.func.count(), sa.func.sum(g.c.amount_cents).label("cents"))
+                                  .where(*where).group_by(key, g.c.currency)
+                                  .order_by(sa.func.sum(g.c.amount_cents).desc(), key).limit(top)).all()
+    totals: dict = {}
+    for _d, currency, _n, cents in domains:
+        totals[currency] = totals.get(currency, 0) + int(cents)
+    by_domain = pd.DataFrame([{"domain": d, "currency": c, "grants": int(n), "amount": int(x) / 100}
+                              for d, c, n, x in domains], columns=["domain", "currency", "grants", "amount"])
+    largest = pd.DataFrame([{"recipient_key": k, "recipient_name": name, "currency": c, "grants": int(n),
+                             "amount": int(x) / 100, "share_pct": pct(int(x), totals.get(c))}
+                            for k, name, c, n, x in recipients],
+                           columns=["recipient_key", "recipient_name", "currency", "grants", "amount", "share_pct"])
+    return by_domain, largest

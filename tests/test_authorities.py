@@ -171,3 +171,41 @@ def test_aut008_a_record_tables_count_is_the_number_of_its_rows(loaded, filters)
     for kind in ("grants", "consultations", "trainings"):
         rows, total = records.page(kind, make_filter(**filters), rows=None, engine=loaded)
         assert total == len(rows), (kind, filters)
+
+
+def test_aut009_a_bar_that_is_an_authority_or_a_recipient_opens_its_page(cb, small_db):  # noqa: F811
+    """The largest funders' and recipients' bars carry whom they are; a click opens their page with the view's
+    filters (a region click on the same bars changes nothing)."""
+    import contextvars
+    import json
+
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    def clicked(chart_id, search):
+        fig, _ = cb.render_chart(chart_id, search)
+        point = {"points": [{"customdata": list(fig.data[0].customdata[-1])}]}  # the bar on top: the largest
+        prop = json.dumps({"chart": chart_id, "type": "chart-graph"}, separators=(",", ":")) + ".clickData"
+
+        def run():
+            context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": point}]))
+            return (cb.authority_click_to_page([point], search, "/funding"),
+                    cb.region_click_to_address([point], search, "/funding"))
+        return contextvars.copy_context().run(run)
+    opened, region = clicked("funding-by-funder", "?country=RO&year_from=2024")
+    assert opened == ("/authority/RO-CJ-CJC", "?country=RO&year_from=2024") and region is cb.no_update
+    opened, _ = clicked("funding-top-recipients", "?country=RO")
+    assert opened == ("/recipient/R1", "?country=RO")  # A Assoc, by its registry id: 3,000 RON
+
+
+def test_aut010_where_an_authoritys_grants_go(loaded):
+    """Cluj county council: g1 1,000 and g3 2,000 RON, both social, both to A Assoc (R1); in 2024 g3 alone."""
+    domains, largest = records.funder_breakdown("RO-CJ-CJC", make_filter(), engine=loaded)
+    assert domains.to_dict("records") == [{"domain": "social", "currency": "RON", "grants": 2, "amount": 3000.0}]
+    assert largest.to_dict("records") == [{"recipient_key": "R1", "recipient_name": "A Assoc", "currency": "RON",
+                                           "grants": 2, "amount": 3000.0, "share_pct": 100.0}]
+    _d, largest = records.funder_breakdown("BG-18-OA", make_filter(), engine=loaded)
+    assert [(r["currency"], r["amount"], r["share_pct"]) for r in largest.to_dict("records")] == [
+        ("BGN", 1955.83, 100.0), ("EUR", 1000.0, 100.0)]  # each currency on its own: none is converted here
+    domains, _l = records.funder_breakdown("RO-CJ-CJC", make_filter(year_from=2024), engine=loaded)
+    assert domains["amount"].tolist() == [2000.0]

@@ -2,6 +2,7 @@
 country and level: their median and its rank among them), and its records: officers (never their names),
 consultations, grants awarded, trainings organised."""
 import datetime as dt
+from urllib.parse import quote
 
 import dash
 import dash_bootstrap_components as dbc
@@ -77,6 +78,31 @@ def peer_table(found: dict, state: st.State) -> dbc.Table:
     return dbc.Table([head, html.Tbody(body)], size="sm", bordered=False, className="peer-table")
 
 
+def grant_breakdown(authority_id: str, state: st.State) -> list:
+    """Where the authority's grants go: by domain, and its largest recipients with their share of its grants."""
+    tr, lang = i18n.translator(state.lang), state.lang
+    domains, largest = cache.cached("funder-breakdown", (authority_id, state.search),
+                                    lambda: records.funder_breakdown(authority_id, state.filter))
+    if domains.empty:
+        return []
+    by_domain = dbc.Table([html.Thead(html.Tr([html.Th(tr(h), scope="col") for h in (_("Domain"), _("Grants"),
+                                                                                   _("Amount"))])),
+                           html.Tbody([html.Tr([html.Td(tr(charts.category_label(r["domain"]))),
+                                                html.Td(i18n.number(r["grants"], lang)),
+                                                html.Td(i18n.money(r["amount"], r["currency"], lang))])
+                                       for r in domains.to_dict("records")])], size="sm", className="domain-table")
+    top = dbc.Table([html.Thead(html.Tr([html.Th(tr(h), scope="col") for h in (
+        _("Recipient"), _("Grants"), _("Amount"), _("Share of its grants"))])),
+        html.Tbody([html.Tr([html.Td(html.A(r["recipient_name"],
+                                            href="/recipient/" + quote(r["recipient_key"], safe="") + state.search)),
+                             html.Td(i18n.number(r["grants"], lang)),
+                             html.Td(i18n.money(r["amount"], r["currency"], lang)),
+                             html.Td(i18n.percent(r["share_pct"], lang))]) for r in largest.to_dict("records")])],
+        size="sm", className="top-recipients-table")
+    return [dbc.Row([dbc.Col([html.H4(tr("By domain"), className="h6 mt-3"), by_domain], md=5),
+                     dbc.Col([html.H4(tr("Largest recipients"), className="h6 mt-3"), top], md=7)])]
+
+
 def layout(authority_id=None, **query):
     state = st.parse(query)
     tr = i18n.translator(state.lang)
@@ -113,6 +139,7 @@ def layout(authority_id=None, **query):
             *section("officers", _("Liaison officers"), 220),
             *section("consultations", _("Consultations"), 420),
             *section("grants", _("Grants awarded"), 420),
+            *grant_breakdown(authority_id, state),
             *section("trainings", _("Trainings organised"), 260),
         ]
 
