@@ -166,6 +166,18 @@ def _over_years(label: str, state: State) -> str:
         label=label, first=first, last=last, n=last - first + 1)
 
 
+def _on_date(label: str, state: State) -> str:
+    """'Coverage (%), on 31 December 2024': officers are counted on one date, the liaison headline's (the end of the
+    last year with data unless the address asks for another)."""
+    rows = cache.query("liaison-headline", state.filter)
+    if not len(rows) or not rows["as_of"].iloc[0]:
+        return label
+    import datetime as dt
+    on = i18n.translator(state.lang)(_("on {date}")).format(
+        date=i18n.date(dt.date.fromisoformat(rows["as_of"].iloc[0]), state.lang))
+    return f"{label}, {on}"
+
+
 def _money_label(df: pd.DataFrame, base: str, state: State) -> str:
     tr = i18n.translator(state.lang)
     currency = next((c for c in df.get("currency", []) if c), "")
@@ -232,8 +244,7 @@ def build_map(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
         value, label = "per_1000_eur", tr("Amount per 1,000 inhabitants (EUR)")
     elif chart.value == "per_1000_inhabitants":
         label = _money_label(df, chart.label, state)
-    if chart.area != "liaison":  # a figure over the view's years says which (officers are counted on a date)
-        label = _over_years(label, state)
+    label = _over_years(label, state) if chart.area != "liaison" else _on_date(label, state)
     values = [v for v in df[value] if v is not None and not pd.isna(v)]
     no_data = _missing_reason(df, value, state)
     layout = dict(height=chart.height, separators=_separators(state.lang), annotations=[])
@@ -357,8 +368,7 @@ def build_ranking(chart: Chart, df: pd.DataFrame, state: State) -> go.Figure:
     if chart.value == "amount" and _several_currencies(df):  # compared in euro, without the countries left out
         value, label = "amount_eur", tr("Amount (EUR)")
         df = df[df["compared"] & df["amount_eur"].notna()]
-    if chart.area != "liaison":
-        label = _over_years(label, state)
+    label = _over_years(label, state) if chart.area != "liaison" else _on_date(label, state)
     # regions without a record of the area (or without the figure) are left out: a ranking of empty rows says
     # nothing (the data table keeps every region)
     records = next((c for c in RECORD_COUNTS if c in df), None)

@@ -432,7 +432,7 @@ def test_cb026_a_map_or_ranking_whose_regions_all_have_one_value_says_it_in_word
     assert "Every region" not in (fig.layout.title.text or "")
 
 
-def test_cb026b_a_long_ranking_of_one_value_calls_no_region_highest():
+def test_cb026b_a_long_ranking_of_one_value_calls_no_region_highest(small_db):  # the axis names the reference date
     """Thirty counties all at 0 %: the ranking shows 25 of them and says so, without calling them "the highest";
     with values that differ, it shows the 12 highest and the 12 lowest."""
     import pandas as pd

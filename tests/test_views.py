@@ -179,3 +179,12 @@ def test_view009_a_comparison_puts_two_regions_or_two_periods_side_by_side(cb, s
     # what cannot be compared is explained
     assert "unknown region code: RO-XX" in _texts(funding["layout"](country="RO", compare="RO-XX"))
     assert st.parse("?compare=RO-AB&compare_years=2022-2023").error == "compare either regions or years, not both"
+
+
+def test_view010_a_chart_of_officers_says_the_date_they_are_counted_on(cb, small_db):  # noqa: F811
+    """Officers are a stock: the liaison map and ranking say the reference date (the end of the last year an officer
+    was appointed or left, 2025), as the cards do; the same view in Romanian says it in Romanian."""
+    fig, _ = cb.render_chart("liaison-coverage-by-region-ranking", "?country=RO")
+    assert fig.layout.xaxis.title.text == "Coverage (%), on 31 December 2025"
+    fig, _ = cb.render_chart("liaison-coverage-by-region-ranking", "?country=RO&year_to=2023&lang=ro")
+    assert fig.layout.xaxis.title.text.endswith(", la 31 decembrie 2023")
