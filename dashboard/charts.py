@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from queries import formats, funding, registry
+from queries import formats, funding, records, registry
 from queries.consultations import RANKED_FROM
 from queries.money import left_out
 
@@ -531,8 +531,7 @@ def authority_point(authority_id: str) -> str:
 
 
 def recipient_point(recipient_id, name) -> str:
-    return RECIPIENT_POINT + (str(recipient_id) if isinstance(recipient_id, str) and recipient_id
-                              else str(name)[:500])
+    return RECIPIENT_POINT + records.recipient_key(recipient_id, name)
 
 
 def _authority_labels(names, countries, regions, ids, state: State) -> list[str]:

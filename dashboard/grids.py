@@ -6,6 +6,8 @@ thousands of rows never travel to the browser. Each grid's store holds the addre
 from __future__ import annotations
 
 import dash_ag_grid as dag
+from urllib.parse import quote
+
 from dash import MATCH, Input, Output, State as DashState, callback, dcc, html, no_update
 
 from queries import FilterError, authorities as au, records
@@ -28,8 +30,8 @@ LINKED = {"name": "authority_id", "authority_name": "authority_id", "funder_name
           "organiser_name": "organiser_authority_id", "recipient_name": None}
 
 
-def _column(name: str, tr, sortable: bool = True) -> dict:
-    col = {"field": name, "headerName": name, "headerTooltip": tr(name), "sortable": sortable,
+def _column(name: str, tr) -> dict:
+    col = {"field": name, "headerName": name, "headerTooltip": tr(name), "sortable": True,
            "resizable": True, "minWidth": 90, "width": 130}
     if name in NUMERIC:
         col["type"] = "rightAligned"
@@ -61,21 +63,15 @@ def _link(text, target: str | None, path: str, search: str) -> str:
 
 
 def _linked(rows: list[dict], search: str) -> list[dict]:
+    """Each name of an authority a link to its page (LINKED says whose id goes with it), each recipient's to its."""
     for row in rows:
-        for name, key in (("name", "authority_id"), ("authority_name", "authority_id"),
-                          ("funder_name", "funder_authority_id"), ("organiser_name", "organiser_authority_id")):
+        for name, key in LINKED.items():
             if name in row:
-                row[name] = _link(row[name], row.get(key), "/authority", search)
-        if "recipient_name" in row:
-            row["recipient_name"] = _link(row["recipient_name"], recipient_key(row), "/recipient", search)
+                target = key and row.get(key) if name != "recipient_name" else \
+                    quote(records.recipient_key(row.get("recipient_id"), row["recipient_name"]), safe="")
+                row[name] = _link(row[name], target, "/recipient" if name == "recipient_name" else "/authority",
+                                  search)
     return rows
-
-
-def recipient_key(row: dict) -> str | None:
-    """A recipient's key: its registry id, else its name (queries.records.Narrowing; the recipient page)."""
-    from urllib.parse import quote
-    key = row.get("recipient_id") or (row.get("recipient_name") or "")[:500]
-    return quote(key, safe="") if key else None
 
 
 def _sort(request: dict, default: str | None) -> tuple[str | None, bool]:

@@ -190,6 +190,14 @@ RECIPIENT_COLUMNS = ("funder_authority_id", "funder_name", "country", "grants", 
                      "funder_grants", "funder_amount", "share_pct")
 
 
+def recipient_key(recipient_id, name) -> str:
+    """A recipient's key, as the summaries and Narrowing know it: its registry id, else its name's first
+    RECIPIENT_NAME_KEY characters."""
+    if isinstance(recipient_id, str) and recipient_id:
+        return recipient_id
+    return str(name or "")[:t.RECIPIENT_NAME_KEY]
+
+
 def recipient(key: str, f: Filter, engine=None) -> tuple[dict | None, pd.DataFrame]:
     """A recipient (its registry id, else its name's key): its name and id as its grants give them (None when it has
     none in the filter), and per funder and currency its grants and amount beside all that funder's grants in the
